@@ -1,0 +1,42 @@
+# closeout-analysis — run `make help` for the targets.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+REPORT ?= data/anxin-plan-2020
+OUT ?= outputs
+
+.DEFAULT_GOAL := help
+.PHONY: help setup fonts test report validate lab lint lock clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml scripts/setup-venv
+	PYTHON=$(PYTHON) VENV=$(VENV) scripts/setup-venv
+	@touch $(STAMP)
+
+setup: $(STAMP) fonts ## create .venv with the pinned packages and make sure a CJK font is installed
+
+fonts: ## install a CJK font for the charts if none is installed (Debian/Ubuntu, as root)
+	@scripts/ensure-fonts
+
+test: setup ## run every test: unit, doctests, validation of the data, notebooks and a full build
+	$(PY) -m pytest
+
+report: setup ## build every report for the default data into outputs/ (REPORT=… OUT=… to change)
+	$(VENV)/bin/closeout build $(REPORT) --out $(OUT)
+
+validate: $(STAMP) ## check the default report folder against the schema and the source text
+	$(VENV)/bin/closeout validate $(REPORT)
+
+lab: setup ## open JupyterLab on the notebooks
+	$(VENV)/bin/jupyter lab notebooks/
+
+lock: ## re-resolve the newest versions into requirements.lock (then mirror them in environment.yml)
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install -q -e .[dev]
+	( sed -n '1,2p' requirements.lock; .venv-lock/bin/pip freeze --exclude-editable ) > requirements.lock.new
+	mv requirements.lock.new requirements.lock && rm -rf .venv-lock
+
+clean: ## remove the virtual environment and generated outputs
+	rm -rf $(VENV) $(OUT)/*/ .pytest_cache

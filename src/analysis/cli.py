@@ -1,0 +1,108 @@
+"""The ``closeout`` command: validate, extract (and the subcommands later modules add)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import __version__
+from analysis.errors import CloseoutError, Problem, ValidationError
+
+DEFAULT_REPORT = Path("data/anxin-plan-2020")
+FORMATS = ("table", "csv", "json")
+
+
+def emit(frame: pd.DataFrame, fmt: str, out=None) -> None:
+    """Write a frame to stdout as an aligned table, CSV or JSON records (UTF-8, Chinese left readable)."""
+    out = out or sys.stdout
+    if fmt == "csv":
+        frame.to_csv(out, index=False, lineterminator="\n")
+    elif fmt == "json":
+        out.write(frame.to_json(orient="records", force_ascii=False, indent=2, date_format="iso"))
+        out.write("\n")
+    else:
+        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
+                               "display.max_colwidth", 60):
+            out.write(frame.to_string(index=False) + "\n")
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from analysis.load import load_report
+
+    report = load_report(args.report)
+    counts = ", ".join(f"{len(frame)} {name}" for name, frame in report.tables.items() if len(frame))
+    print(f"{args.report}: valid ({counts}); every quote found once in its section of the source")
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from analysis.extract import extract_mentions
+    from analysis.load import decode
+
+    path = Path(args.source)
+    if not path.is_file():
+        raise ValidationError([Problem(str(path), None, None, "a source text file", "no such file")])
+    try:
+        text = decode(path.read_bytes())[0]
+    except UnicodeDecodeError:
+        raise ValidationError([Problem(str(path), None, None, "a UTF-8 or GB18030 text", "undecodable bytes")])
+    mentions = extract_mentions(text)
+    columns = ["line", "section", "text", "value", "value_max", "is_approximate", "qualifier", "kind", "context"]
+    emit(mentions[columns], args.format)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="closeout",
+        description="Completion reports (结项报告) as traced figures, metrics, findings and HTML reports.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check a report folder: schemas, ids, and every quote against the source")
+    p.add_argument("report", nargs="?", type=Path, default=DEFAULT_REPORT, help="report folder (default: %(default)s)")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("extract", help="list every numeric mention of a source text with its parsed value")
+    p.add_argument("source", type=Path, help="a source text file (UTF-8)")
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.set_defaults(func=cmd_extract)
+
+    for register in _plugins():
+        register(sub)
+    return parser
+
+
+def _plugins():
+    """Subcommands that live beside the modules they drive (metrics, check, build)."""
+    found = []
+    for name in ("metrics", "checks", "build"):
+        try:
+            module = __import__(f"analysis.{name}", fromlist=["register_cli"])
+        except ModuleNotFoundError as exc:
+            if exc.name != f"analysis.{name}":
+                raise
+            continue
+        if hasattr(module, "register_cli"):
+            found.append(module.register_cli)
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except CloseoutError as exc:
+        for line in exc.lines():
+            print(f"error: {line}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,200 @@
+"""The tables of a report folder: their columns, types and rules, declared as pandera schemas."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pandera.pandas as pa
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+FIGURE_ID_PATTERN = r"^F[0-9]{3,}$"
+SNAKE_PATTERN = r"^[a-z][a-z0-9_]*$"
+SECTION_PATTERN = r"^(header|[一二三四五六七八九十]+)(\..+)?$"
+
+PLACE_LEVELS = ("city", "district", "county", "new_area", "street", "town", "community", "village")
+#: Levels that get a district report of their own.
+DISTRICT_LEVELS = ("district", "county", "new_area")
+QUALIFIERS = ("exact", "approximate", "lower_bound", "target", "estimate")
+SCOPES = ("project", "organisation", "district", "street", "community")
+UNITS = (
+    "households", "household_times", "person_times", "persons", "workers", "worker_times", "organisations",
+    "communities", "courtyards", "places", "districts", "provinces", "cities", "partners", "items", "pairs",
+    "boxes", "bottles", "pieces", "sheets", "copies", "banners", "meals", "cards", "yuan", "yuan_per_card",
+    "kg", "litres", "jin", "times", "sessions", "vehicle_times", "views", "enterprises", "flats", "cases",
+    "villages", "institutions", "items_types", "songs", "videos", "guides", "principles", "aspects",
+)
+COMBINE = ("alternative", "sum")
+ROW_TYPES = ("line", "total")
+OPERATORS = ("==", "<=", ">=", "<", ">")
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column: name, kind (str/float/int/bool/date) and the rules on its values."""
+
+    name: str
+    kind: str = "str"
+    nullable: bool = False
+    required: bool = True
+    unique: bool = False
+    checks: tuple = ()
+
+
+@dataclass(frozen=True)
+class Table:
+    """One CSV file of a report folder."""
+
+    name: str
+    fields: tuple[Field, ...]
+    required: bool = True
+    unique_together: tuple[str, ...] = ()
+    description: str = ""
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.csv"
+
+    @property
+    def columns(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+
+def _id(name: str, pattern: str = ID_PATTERN, **kw) -> Field:
+    return Field(name, checks=(pa.Check.str_matches(pattern, error=f"an id matching {pattern}"),), **kw)
+
+
+def _enum(name: str, values: tuple[str, ...], **kw) -> Field:
+    return Field(name, checks=(pa.Check.isin(values, error=f"one of {', '.join(values)}"),), **kw)
+
+
+def _text(name: str, **kw) -> Field:
+    return Field(name, checks=(pa.Check.str_length(min_value=1, error="a non-empty text"),), **kw)
+
+
+def _note(name: str = "note") -> Field:
+    return Field(name, nullable=True, required=False)
+
+
+def _amount(name: str, *, signed: bool = False, **kw) -> Field:
+    checks = (pa.Check(lambda s: s.abs() < 1e15, element_wise=False, error="a finite number below 1e15"),)
+    if not signed:
+        checks += (pa.Check.ge(0, error="a number >= 0 (counts and amounts cannot be negative)"),)
+    return Field(name, kind="float", checks=checks, **kw)
+
+
+TABLES: tuple[Table, ...] = (
+    Table("places", (
+        _id("place_id", unique=True), _enum("level", PLACE_LEVELS), _text("name_zh"), _text("name_en"),
+        _id("parent_id", nullable=True), _note(),
+    ), description="every place the report names"),
+    Table("metrics", (
+        _id("metric", SNAKE_PATTERN, unique=True), _text("label_zh"), _text("label_en"),
+        Field("is_cumulative", kind="bool"),
+    ), description="the vocabulary of what is counted"),
+    Table("figures", (
+        _id("figure_id", FIGURE_ID_PATTERN, unique=True),
+        Field("section", checks=(pa.Check.str_matches(SECTION_PATTERN, error="a section such as 一.2 or header"),)),
+        _id("metric", SNAKE_PATTERN), _text("label_zh"), _amount("value"), _amount("value_max", nullable=True),
+        _enum("unit", UNITS), _text("unit_zh"), _enum("qualifier", QUALIFIERS), Field("is_approximate", kind="bool"),
+        Field("cutoff_date", kind="date", nullable=True), _enum("scope", SCOPES), _id("place_id", nullable=True),
+        _text("quote"), _note(),
+    ), description="every figure of the report"),
+    Table("targets", (
+        _id("target_id", unique=True), Field("section", checks=(pa.Check.str_matches(SECTION_PATTERN),)),
+        _text("label_zh"), _text("label_en"), _id("target_figure_id", FIGURE_ID_PATTERN),
+    ), required=False, description="commitments from the proposal"),
+    Table("target_achievements", (
+        _id("target_id"), _id("figure_id", FIGURE_ID_PATTERN), _enum("combine", COMBINE), _note(),
+    ), required=False, unique_together=("target_id", "figure_id"), description="figures reporting achievement"),
+    Table("workforce", (
+        _id("team_id", unique=True), Field("section", checks=(pa.Check.str_matches(SECTION_PATTERN),)),
+        _text("label_zh"), _text("label_en"), _id("workers_figure_id", FIGURE_ID_PATTERN),
+        _id("place_id", nullable=True), _note(),
+    ), required=False, description="teams of workers and their size"),
+    Table("intensities", (
+        _id("intensity_id", unique=True), _id("team_id"), _id("output_figure_id", FIGURE_ID_PATTERN),
+        _text("label_zh"), _text("label_en"), _note(),
+    ), required=False, description="which output is divided by which team"),
+    Table("budget", (
+        _id("line_id", unique=True), _enum("row_type", ROW_TYPES),
+        Field("category_zh", nullable=True), Field("category_en", nullable=True),
+        Field("line_zh", nullable=True), Field("line_en", nullable=True),
+        _amount("budget_yuan", signed=True), _amount("actual_yuan", signed=True),
+        _amount("remaining_yuan", signed=True, nullable=True), _note("remark_zh"), _text("quote"),
+    ), required=False, description="the budget table as printed"),
+    Table("lists", (
+        _id("list_id", unique=True), Field("section", checks=(pa.Check.str_matches(SECTION_PATTERN),)),
+        _text("label_zh"), _text("label_en"), _id("count_figure_id", FIGURE_ID_PATTERN, nullable=True),
+    ), required=False, description="enumerations the report makes"),
+    Table("list_items", (
+        _id("list_id"), Field("item_no", kind="int", checks=(pa.Check.ge(1, error="an item number >= 1"),)),
+        _text("item_zh"), _text("quote"),
+    ), required=False, unique_together=("list_id", "item_no"), description="the items of each list"),
+    Table("rules", (
+        _id("rule_id", unique=True), _text("left"), _enum("operator", OPERATORS), _text("right"),
+        Field("tolerance_pct", kind="float", nullable=True,
+              checks=(pa.Check.ge(0, error="a tolerance >= 0"),)),
+        _enum("severity", SEVERITIES), _text("message_zh"), _text("message_en"),
+    ), required=False, description="consistency rules between figures and budget cells"),
+    Table("exclusions", (
+        Field("section", checks=(pa.Check.str_matches(SECTION_PATTERN),)), _text("text"), _text("quote"),
+        _text("reason"), _note(),
+    ), required=False, description="numeric mentions that are not figures, with the reason"),
+)
+
+TABLES_BY_NAME = {t.name: t for t in TABLES}
+
+_DTYPES = {"str": pd.StringDtype(), "float": "float64", "int": "Int64", "bool": "boolean",
+           "date": "datetime64[ns]"}
+
+
+def empty_frame(table: Table) -> pd.DataFrame:
+    """An empty, typed frame for an optional table that a report folder does not have."""
+    return pd.DataFrame({f.name: pd.Series(dtype=_DTYPES[f.kind]) for f in table.fields})
+
+
+def schema(table: Table, foreign: dict[str, tuple[str, set[str]]] | None = None) -> pa.DataFrameSchema:
+    """The pandera schema of ``table``; ``foreign`` maps a column to (referenced file, the ids it may use).
+
+    >>> s = schema(TABLES_BY_NAME["places"], {"parent_id": ("places.csv", {"chengdu"})})
+    >>> sorted(s.columns)[:3]
+    ['level', 'name_en', 'name_zh']
+    """
+    foreign = foreign or {}
+    columns = {}
+    for f in table.fields:
+        checks = list(f.checks)
+        if f.name in foreign:
+            target, allowed = foreign[f.name]
+            checks.append(pa.Check.isin(sorted(allowed), error=f"an id defined in {target}"))
+        columns[f.name] = pa.Column(
+            _DTYPES[f.kind], checks=checks, nullable=f.nullable, required=f.required, unique=f.unique,
+        )
+    return pa.DataFrameSchema(
+        columns, strict=True, unique=list(table.unique_together) or None, name=table.name,
+    )
+
+#: (table, column) -> (referenced table, referenced column). Checked by pandera in ``load``.
+FOREIGN_KEYS: dict[tuple[str, str], tuple[str, str]] = {
+    ("places", "parent_id"): ("places", "place_id"),
+    ("figures", "metric"): ("metrics", "metric"),
+    ("figures", "place_id"): ("places", "place_id"),
+    ("targets", "target_figure_id"): ("figures", "figure_id"),
+    ("target_achievements", "target_id"): ("targets", "target_id"),
+    ("target_achievements", "figure_id"): ("figures", "figure_id"),
+    ("workforce", "workers_figure_id"): ("figures", "figure_id"),
+    ("workforce", "place_id"): ("places", "place_id"),
+    ("intensities", "team_id"): ("workforce", "team_id"),
+    ("intensities", "output_figure_id"): ("figures", "figure_id"),
+    ("lists", "count_figure_id"): ("figures", "figure_id"),
+    ("list_items", "list_id"): ("lists", "list_id"),
+}
+
+#: Tables with a ``quote`` column. Where the row has a section (its own, or its list's for list items) the
+#: quote must occur exactly once in that top-level section; otherwise exactly once in the whole source.
+QUOTED_TABLES = ("figures", "budget", "list_items", "exclusions")

@@ -1,0 +1,118 @@
+"""Shared fixtures: the seed report folder, and a small synthetic report folder to break on purpose."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_REPORT = ROOT / "data" / "anxin-plan-2020"
+
+MINI_SOURCE = """项目结项报告
+
+项目预算：3万
+
+一、请对照项目书分点阐述项目执行情况。
+
+1. 协助社区入户和排查，至少 10 个社区，10000 户次。社工 20 人次配合社区，入户 12000 户，电话核查 500 户。
+
+二、项目成果
+
+1) 截止 3 月 1 日，该项目入户 12500 户，电话核查 400 户，服务 20多个社区。
+
+三、财务报告
+
+主要活动\t预算明细\t预算额度\t实际开支\t剩余金额\t备注
+防护升级\t防护口罩\t18000.00\t19678.5\t-1687.5\t
+\t消毒液\t12000.00\t10000\t2000\t
+合计\t\t30,000\t29,678.5\t312.5\t
+"""
+
+MINI_TABLES = {
+    "report.toml": """id = "mini"
+source = "../raw/mini.txt"
+title_zh = "测试项目"
+title_en = "Test project"
+organisation_zh = "测试机构"
+organisation_en = "Test organisation"
+period_start = 2020-01-25
+period_end = 2020-03-31
+grant_figure_id = "F001"
+""",
+    "places.csv": """place_id,level,name_zh,name_en,parent_id,note
+chengdu,city,成都市,Chengdu,,
+jinjiang,district,锦江区,Jinjiang District,chengdu,
+shuyuanjie,street,书院街街道,Shuyuanjie Subdistrict,jinjiang,
+""",
+    "metrics.csv": """metric,label_zh,label_en,is_cumulative
+grant_budget_yuan,项目预算,Grant budget,false
+communities_served,服务社区,Communities served,true
+households_visited,入户,Households visited,true
+phone_checks_households,电话核查,Households checked by phone,true
+worker_deployments,社工人次,Social-worker deployments,true
+""",
+    "figures.csv": """figure_id,section,metric,label_zh,value,value_max,unit,unit_zh,qualifier,is_approximate,cutoff_date,scope,place_id,quote,note
+F001,header,grant_budget_yuan,项目预算,30000,,yuan,万,exact,false,,project,,项目预算：3万,
+F002,一.1,communities_served,社区,10,,communities,个,target,false,,project,,至少 10 个社区,
+F003,一.1,households_visited,户次,10000,,household_times,户次,target,false,,project,,10000 户次,
+F004,一.1,worker_deployments,社工,20,,worker_times,人次,exact,false,,project,,社工 20 人次,
+F005,一.1,households_visited,入户,12000,,households,户,exact,false,,project,,入户 12000 户,
+F006,一.1,phone_checks_households,电话核查,500,,households,户,exact,false,,project,,电话核查 500 户,
+F007,二.1),households_visited,入户,12500,,households,户,exact,false,2020-03-01,project,,入户 12500 户,
+F008,二.1),phone_checks_households,电话核查,400,,households,户,exact,false,2020-03-01,project,,电话核查 400 户,
+F009,二.1),communities_served,社区,20,,communities,个,approximate,true,2020-03-01,district,jinjiang,服务 20多个社区,
+""",
+    "targets.csv": """target_id,section,label_zh,label_en,target_figure_id
+households,一.1,入户排查 10000 户次,Screen 10000 household-visits,F003
+communities,一.1,至少 10 个社区,At least 10 communities,F002
+""",
+    "target_achievements.csv": """target_id,figure_id,combine,note
+households,F005,alternative,
+households,F007,alternative,
+communities,F009,sum,
+""",
+    "workforce.csv": """team_id,section,label_zh,label_en,workers_figure_id,place_id,note
+screening,一.1,社工,Social workers,F004,,
+""",
+    "intensities.csv": """intensity_id,team_id,output_figure_id,label_zh,label_en,note
+screening_households,screening,F005,每人次入户,Households per deployment,
+""",
+    "budget.csv": """line_id,row_type,category_zh,category_en,line_zh,line_en,budget_yuan,actual_yuan,remaining_yuan,remark_zh,quote
+masks,line,防护升级,Protection,防护口罩,Masks,18000.00,19678.5,-1687.5,,"防护口罩\t18000.00\t19678.5\t-1687.5"
+disinfectant,line,防护升级,Protection,消毒液,Disinfectant,12000.00,10000,2000,,"消毒液\t12000.00\t10000\t2000"
+total,total,合计,Total,,,30000,29678.5,312.5,,"合计\t\t30,000\t29,678.5\t312.5"
+""",
+    "rules.csv": """rule_id,left,operator,right,tolerance_pct,severity,message_zh,message_en
+grant_equals_budget,F001,==,budget.total.budget_yuan,,error,项目预算应等于预算表合计,The grant should equal the budget table total
+""",
+}
+
+
+def write_mini_report(root: Path) -> Path:
+    """Write the small synthetic report under ``root/data`` and return its folder."""
+    raw = root / "data" / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
+    (raw / "mini.txt").write_text(MINI_SOURCE, encoding="utf-8")
+    folder = root / "data" / "mini"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in MINI_TABLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def mini_report(tmp_path, monkeypatch) -> Path:
+    """A valid small report folder in a temporary directory (the working directory is that directory)."""
+    monkeypatch.chdir(tmp_path)
+    return write_mini_report(tmp_path)
+
+
+@pytest.fixture
+def seed_copy(tmp_path, monkeypatch) -> Path:
+    """A copy of the seed report folder (and its raw source) that a test may break."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(ROOT / "data" / "raw", tmp_path / "data" / "raw")
+    shutil.copytree(SEED_REPORT, tmp_path / "data" / SEED_REPORT.name)
+    return tmp_path / "data" / SEED_REPORT.name

@@ -1,0 +1,58 @@
+"""The project's set-up files agree with each other."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from conftest import ROOT
+
+
+def pip_pins() -> dict[str, str]:
+    pins = {}
+    for line in (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^([A-Za-z0-9_.-]+)==([^\s;]+)", line)
+        if m:
+            pins[m.group(1).lower().replace("_", "-")] = m.group(2)
+    return pins
+
+
+def conda_pins() -> dict[str, str]:
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    pins = {}
+    for dep in env["dependencies"]:
+        if isinstance(dep, str) and "=" in dep and not dep.startswith("python="):
+            name, version = dep.split("=", 1)
+            pins[name.lower()] = version
+    return pins
+
+
+def test_environment_yml_mirrors_requirements_lock():
+    """Every version pinned in environment.yml is the version requirements.lock pins for pip."""
+    pip, conda = pip_pins(), conda_pins()
+    mismatched = {name: (version, pip.get(name)) for name, version in conda.items() if pip.get(name) != version}
+    assert not mismatched, f"environment.yml vs requirements.lock: {mismatched}"
+
+
+def test_user_named_packages_are_pinned_in_both():
+    """The packages the user named (and the ones our code imports) are pinned in both files."""
+    wanted = {"jupyterlab", "pandas", "matplotlib", "papermill", "nbconvert", "pandera", "ipykernel", "nbclient"}
+    assert wanted <= set(pip_pins())
+    assert wanted <= set(conda_pins())
+
+
+def test_seed_source_is_verbatim():
+    """data/raw holds the seed report byte for byte as received (when shared/ is beside the clone)."""
+    seed = ROOT.parent / "shared" / "seed" / "000_50b9dd043a2a48bc.txt"
+    if not seed.is_file():
+        pytest.skip("shared/seed is not beside this clone; report.toml's source_sha256 still guards the file")
+    assert (ROOT / "data" / "raw" / "000_50b9dd043a2a48bc.txt").read_bytes() == seed.read_bytes()
+
+
+def test_ci_runs_the_readme_test_command():
+    """.ci/run calls the test command the README gives a newcomer."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make test" in readme
+    assert re.search(r"^make test\b", (ROOT / ".ci" / "run").read_text(encoding="utf-8"), re.M)
