@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import __version__
-from analysis.errors import CloseoutError, Problem, ValidationError
+from analysis.errors import CloseoutError, Problem, UsageError, ValidationError
 
 DEFAULT_REPORT = Path("data/anxin-plan-2020")
 FORMATS = ("table", "csv", "json")
@@ -40,17 +40,27 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from analysis.extract import extract_mentions
-    from analysis.load import decode
+    from analysis.load import decode, load_report
 
-    path = Path(args.source)
-    if not path.is_file():
-        raise ValidationError([Problem(str(path), None, None, "a source text file", "no such file")])
-    try:
-        text = decode(path.read_bytes())[0]
-    except UnicodeDecodeError:
-        raise ValidationError([Problem(str(path), None, None, "a UTF-8 or GB18030 text", "undecodable bytes")])
-    mentions = extract_mentions(text)
     columns = ["line", "section", "text", "value", "value_max", "is_approximate", "qualifier", "kind", "context"]
+    if args.report is not None:
+        from analysis.transcription import account_report
+
+        mentions = account_report(load_report(args.report))
+        columns += ["covered_by"]
+        if args.unaccounted:
+            mentions = mentions[mentions["covered_by"].isna()]
+    elif args.source is None:
+        raise UsageError("give a SOURCE text, or --report REPORT_DIR to check a transcription against its source")
+    else:
+        path = Path(args.source)
+        if not path.is_file():
+            raise ValidationError([Problem(str(path), None, None, "a source text file", "no such file")])
+        try:
+            text = decode(path.read_bytes())[0]
+        except UnicodeDecodeError:
+            raise ValidationError([Problem(str(path), None, None, "a UTF-8 or GB18030 text", "undecodable bytes")])
+        mentions = extract_mentions(text)
     emit(mentions[columns], args.format)
     return 0
 
@@ -68,7 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("extract", help="list every numeric mention of a source text with its parsed value")
-    p.add_argument("source", type=Path, help="a source text file (UTF-8)")
+    p.add_argument("source", type=Path, nargs="?", help="a source text file (UTF-8 or GB18030)")
+    p.add_argument("--report", type=Path, help="a report folder: also say which row transcribes or excludes each "
+                   "mention of its source")
+    p.add_argument("--unaccounted", action="store_true", help="with --report: only the mentions not yet accounted for")
     p.add_argument("--format", choices=FORMATS, default="table")
     p.set_defaults(func=cmd_extract)
 
