@@ -49,7 +49,7 @@ class Report:
 
     @property
     def period(self) -> tuple[dt.date, dt.date]:
-        return self.meta["period_start"], self.meta["period_end"]
+        return self.meta.get("period_start"), self.meta.get("period_end")
 
 
 def decode(raw: bytes) -> tuple[str, str]:
@@ -150,6 +150,9 @@ def read_table(path: Path, table: model.Table, rel: str) -> tuple[pd.DataFrame |
     except UnicodeDecodeError as exc:
         return None, [Problem(rel, None, None, "a CSV file encoded as UTF-8 (or GB18030)",
                               f"undecodable bytes at offset {exc.start}")]
+    if "\x00" in text:
+        return None, [Problem(rel, None, None, "a text file (CSV)", f"a NUL byte at offset {text.index(chr(0))} "
+                              "(is this a binary file, e.g. .xlsx renamed to .csv?)")]
     if not text.strip():
         return None, [Problem(rel, None, None, f"a header row with columns {', '.join(table.columns)}",
                               "an empty file")]
