@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -24,9 +25,44 @@ def emit(frame: pd.DataFrame, fmt: str, out=None) -> None:
         out.write(frame.to_json(orient="records", force_ascii=False, indent=2, date_format="iso"))
         out.write("\n")
     else:
-        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
-                               "display.max_colwidth", 60):
-            out.write(frame.to_string(index=False) + "\n")
+        out.write(format_table(frame) + "\n")
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cell(value, limit: int = 60) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    text = f"{value:.6g}" if isinstance(value, float) else str(value)
+    text = " ".join(text.split())
+    while _width(text) > limit:
+        text = text[:-2] + "…"
+    return text
+
+
+def format_table(frame: pd.DataFrame) -> str:
+    """An aligned plain-text table: text left, numbers right, wide (CJK) characters counted as two columns.
+
+    >>> print(format_table(pd.DataFrame({"id": ["F1", "F22"], "名称": ["入户", "电话核查"], "value": [1.5, 20.0]})))
+    id   名称      value
+    F1   入户        1.5
+    F22  电话核查     20
+    """
+    cells = [[_cell(v) for v in row] for row in frame.itertuples(index=False)]
+    numeric = [pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+               for c in frame.columns]
+    widths = [max([_width(str(c))] + [_width(r[i]) for r in cells]) for i, c in enumerate(frame.columns)]
+
+    def line(values):
+        parts = []
+        for value, width, right in zip(values, widths, numeric):
+            pad = " " * (width - _width(value))
+            parts.append(pad + value if right else value + pad)
+        return "  ".join(parts).rstrip()
+
+    return "\n".join([line([str(c) for c in frame.columns])] + [line(r) for r in cells])
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -120,6 +120,9 @@ TABLES: tuple[Table, ...] = (
         _id("intensity_id", unique=True), _id("team_id"), _id("output_figure_id", FIGURE_ID_PATTERN),
         _text("label_zh"), _text("label_en"), _note(),
     ), required=False, description="which output is divided by which team"),
+    Table("key_outputs", (
+        _id("metric", SNAKE_PATTERN, unique=True), _text("label_zh"), _text("label_en"), _note("why"),
+    ), required=False, description="the outputs spending is divided by (cost per output)"),
     Table("budget", (
         _id("line_id", unique=True), _enum("row_type", ROW_TYPES),
         Field("category_zh", nullable=True), Field("category_en", nullable=True),
@@ -184,6 +187,7 @@ FOREIGN_KEYS: dict[tuple[str, str], tuple[str, str]] = {
     ("places", "parent_id"): ("places", "place_id"),
     ("figures", "metric"): ("metrics", "metric"),
     ("figures", "place_id"): ("places", "place_id"),
+    ("key_outputs", "metric"): ("metrics", "metric"),
     ("targets", "target_figure_id"): ("figures", "figure_id"),
     ("target_achievements", "target_id"): ("targets", "target_id"),
     ("target_achievements", "figure_id"): ("figures", "figure_id"),
