@@ -1,0 +1,648 @@
+"""Charts with Chinese labels: each is a function frame → (Figure, alt text), rendered to deterministic PNGs.
+
+Chinese text needs a CJK font. :func:`cjk_font` looks, in this order, at the file named by the environment
+variable ``CLOSEOUT_CJK_FONT`` (``/path/to/font.ttc|otf|ttf``), at matplotlib's font list (Noto Sans CJK SC,
+Source Han Sans SC, WenQuanYi, Microsoft YaHei, PingFang SC …), and, when matplotlib's font cache is stale, at
+the font files under the usual font folders (``/usr/share/fonts`` etc.), which it adds to matplotlib. With
+none it
+raises :class:`FontMissingError`, which says what to install: ``sudo apt-get install fonts-noto-cjk``
+(Debian/Ubuntu; ``make fonts`` does it), ``brew install --cask font-noto-sans-cjk-sc`` (macOS), or set
+``CLOSEOUT_CJK_FONT``.
+
+Every chart has a title, its units, a source line ("来源：结项报告 第七部分") and alt text describing the
+data; the figures are plain :class:`matplotlib.figure.Figure` objects (never pyplot), so a notebook shows them
+only through :func:`png_bytes` / ``present.chart`` as an ``<img alt="...">``. PNGs carry no software tag or
+date, at a fixed dpi, so the same data gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import math
+import os
+import textwrap
+from functools import cache
+from pathlib import Path
+
+import matplotlib
+import matplotlib.dates
+import matplotlib.ticker
+import pandas as pd
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+
+from analysis import present
+from analysis.errors import CloseoutError
+
+DPI = 110
+WIDTH_IN = 7.6
+PREFERRED_FONTS = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "Noto Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Hiragino Sans GB",
+    "Heiti SC",
+    "SimHei",
+    "Noto Sans CJK TC",
+    "Noto Sans CJK JP",
+    "Source Han Sans",
+)
+FONT_DIRS = (
+    "/usr/share/fonts",
+    "/usr/local/share/fonts",
+    "~/.local/share/fonts",
+    "~/.fonts",
+    "/Library/Fonts",
+    "/System/Library/Fonts",
+    "~/Library/Fonts",
+    "C:/Windows/Fonts",
+)
+_FONT_FILE_HINTS = (
+    "notosanscjk",
+    "notosanssc",
+    "sourcehansans",
+    "wqy",
+    "wenquanyi",
+    "msyh",
+    "pingfang",
+    "simhei",
+    "hiragino",
+)
+ENV_FONT = "CLOSEOUT_CJK_FONT"
+INSTALL_HINT = (
+    "install one, e.g. `sudo apt-get install fonts-noto-cjk` (Debian/Ubuntu, or `make fonts`), "
+    "`brew install --cask font-noto-sans-cjk-sc` (macOS), or set CLOSEOUT_CJK_FONT=/path/to/font.otf"
+)
+
+COLORS = {
+    "budget": "#9aa5b1",
+    "actual": "#1f5f8b",
+    "flag": "#c0392b",
+    "ok": "#1f5f8b",
+    "muted": "#c8ced6",
+    "reported": "#1f7a4d",
+    "not_reported": "#d9dde2",
+    "target": "#444444",
+}
+
+
+class FontMissingError(CloseoutError):
+    """No font with Chinese glyphs is available to matplotlib."""
+
+
+def _font_name(path: Path) -> str:
+    font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(path)).get_name()
+
+
+@cache
+def cjk_font() -> str:
+    """The family name of an installed CJK font (see the module docstring for the search order)."""
+    env = os.environ.get(ENV_FONT)
+    if env:
+        path = Path(env).expanduser()
+        if not path.is_file():
+            raise FontMissingError(f"{ENV_FONT}={env} is not a font file; unset it or {INSTALL_HINT}")
+        try:
+            return _font_name(path)
+        except (OSError, RuntimeError) as exc:
+            raise FontMissingError(
+                f"{ENV_FONT}={env} cannot be read as a font ({exc}); {INSTALL_HINT}"
+            ) from exc
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    for name in PREFERRED_FONTS:
+        if name in names:
+            return name
+    for folder in FONT_DIRS:  # matplotlib's font cache may predate the font's installation
+        root = Path(folder).expanduser()
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            if path.suffix.lower() in (".ttc", ".otf", ".ttf") and any(
+                h in path.name.lower().replace("-", "").replace("_", "") for h in _FONT_FILE_HINTS
+            ):
+                with contextlib.suppress(OSError, RuntimeError):
+                    font_manager.fontManager.addfont(str(path))
+        names = {f.name for f in font_manager.fontManager.ttflist}
+        for name in PREFERRED_FONTS:
+            if name in names:
+                return name
+    raise FontMissingError(f"no CJK font found for the charts' Chinese labels; {INSTALL_HINT}")
+
+
+def style() -> dict:
+    """The rcParams every chart is drawn and saved with."""
+    return {
+        "font.family": [cjk_font(), "DejaVu Sans"],
+        "font.size": 10,
+        "axes.unicode_minus": False,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "svg.hashsalt": "closeout",
+        "path.simplify": True,
+    }
+
+
+def png_bytes(fig: Figure) -> bytes:
+    """The figure as PNG bytes: fixed dpi, no software tag, no date (same figure → same bytes)."""
+    buf = io.BytesIO()
+    with matplotlib.rc_context(style()):
+        fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def source_line(sections, lang: str) -> str:
+    """'来源：结项报告 第七节' / 'Source: completion report, section 七' for the sections a chart draws on."""
+    keys = sorted({present.section_key(s) for s in sections if isinstance(s, str) and s}, key=_section_order)
+    if not keys:
+        return present.t("chart.source_none", lang)
+    return present.t(
+        "chart.source",
+        lang,
+        sections=present.t("chart.section_sep", lang).join(present.section_name(k, lang) for k in keys),
+    )
+
+
+def _section_order(key: str) -> int:
+    return present.section_sort_key(key)[0]
+
+
+def _wrap(text: str, lang: str, width: int | None = None) -> str:
+    width = width or (16 if lang == "zh" else 30)
+    return "\n".join(textwrap.wrap(str(text), width=width, break_long_words=True)) or str(text)
+
+
+def _figure(n_rows: int, *, min_height: float = 2.6, row: float = 0.42) -> Figure:
+    return Figure(figsize=(WIDTH_IN, max(min_height, 1.7 + row * n_rows)), dpi=DPI)
+
+
+def _left_margin(labels, lang: str) -> float:
+    """The share of the figure width the wrapped y labels need (CJK characters are about twice as wide)."""
+    longest = 0.0
+    for label in labels:
+        for line in _wrap(label, lang).split("\n"):
+            longest = max(longest, sum(0.15 if ord(c) > 0x2E80 else 0.075 for c in line))
+    return min(0.45, max(0.12, (longest + 0.25) / WIDTH_IN))
+
+
+def _thousands(lang: str):
+    return matplotlib.ticker.FuncFormatter(lambda v, _p: present.fmt_number(v, lang))
+
+
+def _finish(
+    fig: Figure, ax, title: str, xlabel: str, source: str, note: str | None = None, left: float = 0.34
+) -> None:
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold", pad=12)
+    ax.set_xlabel(xlabel)
+    ax.xaxis.set_major_formatter(_thousands("zh"))
+    footer = source if not note else f"{note}\n{source}"
+    fig.text(0.01, 0.01, footer, fontsize=8, color="#555555", ha="left", va="bottom")
+    lines = footer.count("\n") + 1
+    height = fig.get_figheight()
+    fig.subplots_adjust(left=left, right=0.9, top=1 - 0.55 / height, bottom=(0.55 + 0.16 * lines) / height)
+
+
+def _empty(title: str, message: str, source: str) -> Figure:
+    fig = _figure(0, min_height=1.8)
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    ax.text(0.0, 0.5, message, transform=ax.transAxes, ha="left", va="center", color="#555555")
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    fig.text(0.01, 0.02, source, fontsize=8, color="#555555", ha="left", va="bottom")
+    return fig
+
+
+def _draw(build):
+    """Run a drawing function under the chart style (fonts are bound when the text is created)."""
+    with matplotlib.rc_context(style()):
+        return build()
+
+
+def _label_column(frame: pd.DataFrame, lang: str, base: str = "label") -> pd.Series:
+    return present.localized(frame, base, lang)
+
+
+def hbar_chart(
+    labels,
+    values,
+    *,
+    title: str,
+    xlabel: str,
+    source: str,
+    lang: str,
+    value_texts=None,
+    colors=None,
+    note: str | None = None,
+    reference: float | None = None,
+    reference_label: str | None = None,
+    xmax: float | None = None,
+) -> Figure:
+    """A horizontal bar chart, one bar per label, top to bottom in the given order."""
+    labels, values = list(labels), [float(v) for v in values]
+
+    def build():
+        fig = _figure(len(labels))
+        ax = fig.add_subplot()
+        ys = list(range(len(labels)))[::-1]
+        ax.barh(ys, values, color=colors or COLORS["ok"], height=0.6)
+        ax.set_yticks(ys, [_wrap(label, lang) for label in labels])
+        top = max([v for v in values if not math.isnan(v)] + [reference or 0, 0]) or 1
+        ax.set_xlim(0, xmax if xmax is not None else top * 1.18)
+        for y, v, text in zip(ys, values, value_texts or [present.fmt_number(v, lang) for v in values]):
+            ax.text(v, y, f" {text}", va="center", ha="left", fontsize=9)
+        if reference is not None:
+            ax.axvline(reference, color=COLORS["target"], linestyle="--", linewidth=1)
+            if reference_label:
+                ax.text(
+                    reference,
+                    len(labels) - 0.45,
+                    f" {reference_label}",
+                    fontsize=8,
+                    color=COLORS["target"],
+                    va="bottom",
+                )
+        ax.tick_params(axis="y", length=0)
+        _finish(fig, ax, title, xlabel, source, note, left=_left_margin(labels, lang))
+        return fig
+
+    return _draw(build)
+
+
+def budget_chart(
+    variance: pd.DataFrame, lang: str, report=None, profile: str | None = None
+) -> tuple[Figure, str]:
+    """Budget vs actual spending per budget line, lines over the threshold in red with their variance."""
+    lines = variance[variance["level"] == "line"].reset_index(drop=True)
+    title = present.t("chart.budget.title", lang)
+    sections = present.quote_sections(report, report.budget["quote"]) if report is not None else ()
+    source = source_line(sections, lang)
+    if lines.empty:
+        msg = present.t("chart.no_data", lang)
+        return _draw(lambda: _empty(title, msg, source)), f"{title}: {msg}"
+    names = _label_column(lines, lang, "line").fillna(_label_column(lines, lang, "category"))
+    flagged = lines["needs_explanation"].fillna(False).astype(bool).tolist()
+    rule = present.profile_label(profile, lang) if profile else ""
+    note = present.t("chart.budget.note", lang, note=rule) if rule else present.t("chart.budget.legend", lang)
+
+    def build():
+        n = len(lines)
+        fig = _figure(n, row=0.62)
+        ax = fig.add_subplot()
+        ys = [float(i) for i in range(n)][::-1]
+        ax.barh(
+            [y + 0.18 for y in ys],
+            lines["budget_yuan"],
+            height=0.34,
+            color=COLORS["budget"],
+            label=present.t("col.budget_yuan", lang),
+        )
+        ax.barh(
+            [y - 0.18 for y in ys],
+            lines["actual_yuan"],
+            height=0.34,
+            color=[COLORS["flag"] if f else COLORS["actual"] for f in flagged],
+            label=present.t("col.actual_yuan", lang),
+        )
+        ax.set_yticks(ys, [_wrap(x, lang) for x in names])
+        top = float(pd.concat([lines["budget_yuan"], lines["actual_yuan"]]).max() or 1)
+        ax.set_xlim(0, top * 1.45)
+        for y, row, flag in zip(ys, lines.itertuples(), flagged):
+            pct = present.fmt_pct(
+                row.variance_pct / 100 if pd.notna(row.variance_pct) else None, lang, signed=True
+            )
+            text = f" {present.fmt_number(row.actual_yuan, lang)} ({pct})"
+            if flag:
+                text += " " + present.t("chart.budget.flag", lang)
+            ax.text(
+                row.actual_yuan,
+                y - 0.18,
+                text,
+                va="center",
+                fontsize=8.5,
+                color=COLORS["flag"] if flag else "#222222",
+                fontweight="bold" if flag else "normal",
+            )
+        ax.legend(loc="lower right", fontsize=8, frameon=False)
+        ax.tick_params(axis="y", length=0)
+        _finish(
+            fig, ax, title, present.t("unit.yuan_axis", lang), source, note, left=_left_margin(names, lang)
+        )
+        return fig
+
+    parts = []
+    for name, row, flag in zip(names, lines.itertuples(), flagged):
+        parts.append(
+            present.t(
+                "alt.budget_line",
+                lang,
+                line=name,
+                budget=present.fmt_number(row.budget_yuan, lang),
+                actual=present.fmt_number(row.actual_yuan, lang),
+                pct=present.fmt_pct(
+                    row.variance_pct / 100 if pd.notna(row.variance_pct) else None, lang, signed=True
+                ),
+                flag=present.t("alt.flag", lang) if flag else "",
+            )
+        )
+    alt = present.t("alt.budget", lang, title=title, lines=present.t("alt.sep", lang).join(parts))
+    return _draw(build), f"{alt} {source}"
+
+
+def intensity_chart(intensity: pd.DataFrame, lang: str, report=None) -> tuple[Figure, str]:
+    """Output per worker for each team and output, as printed in the report's own units."""
+    title = present.t("chart.intensity.title", lang)
+    source = source_line(present.figure_sections(intensity, report), lang)
+    rows = intensity[intensity["output_per_worker"].notna()].reset_index(drop=True)
+    if rows.empty:
+        msg = present.t("chart.no_data", lang)
+        return _draw(lambda: _empty(title, msg, source)), f"{title}: {msg}"
+    labels = _label_column(rows, lang).tolist()
+    texts = [
+        ("≈" if a else "") + present.fmt_number(v, lang, digits=1)
+        for v, a in zip(
+            rows["output_per_worker"], rows.get("is_approximate", [False] * len(rows)).fillna(False)
+        )
+    ]
+    fig = hbar_chart(
+        labels,
+        rows["output_per_worker"],
+        title=title,
+        xlabel=present.t("chart.intensity.axis", lang),
+        source=source,
+        lang=lang,
+        value_texts=texts,
+        note=present.t("chart.intensity.note", lang),
+    )
+    alt = present.t(
+        "alt.bars",
+        lang,
+        title=title,
+        items=present.t("alt.sep", lang).join(f"{label} {text}" for label, text in zip(labels, texts)),
+    )
+    return fig, f"{alt} {source}"
+
+
+def attainment_chart(attainment: pd.DataFrame, lang: str, report=None) -> tuple[Figure, str]:
+    """Achievement as a percentage of each target, with the 100 % line."""
+    title = present.t("chart.attainment.title", lang)
+    source = source_line(present.figure_sections(attainment, report), lang)
+    ratio = present.attainment_ratio(attainment)
+    rows = attainment.assign(_ratio=ratio)[ratio.notna()].reset_index(drop=True)
+    if rows.empty:
+        msg = present.t("chart.no_data", lang)
+        return _draw(lambda: _empty(title, msg, source)), f"{title}: {msg}"
+    labels = _label_column(rows, lang).tolist()
+    pcts = (rows["_ratio"] * 100).tolist()
+    texts = [present.fmt_pct(r, lang) for r in rows["_ratio"]]
+    colors = [COLORS["ok"] if p >= 100 else COLORS["flag"] for p in pcts]
+    fig = hbar_chart(
+        labels,
+        pcts,
+        title=title,
+        xlabel=present.t("chart.attainment.axis", lang),
+        source=source,
+        lang=lang,
+        value_texts=texts,
+        colors=colors,
+        reference=100,
+        reference_label=present.t("chart.attainment.reference", lang),
+        xmax=max(pcts + [100]) * 1.25,
+        note=present.t("chart.attainment.note", lang),
+    )
+    alt = present.t(
+        "alt.bars",
+        lang,
+        title=title,
+        items=present.t("alt.sep", lang).join(f"{label} {text}" for label, text in zip(labels, texts)),
+    )
+    return fig, f"{alt} {source}"
+
+
+def share_chart(completeness: pd.DataFrame, lang: str, place_name: str, report=None) -> tuple[Figure, str]:
+    """The district's share of the project total for each metric that the report gives for both."""
+    title = present.t("chart.share.title", lang, place=place_name)
+    shares = present.with_share(completeness)
+    rows = shares[shares["share"].notna()].reset_index(drop=True)
+    source = source_line(present.figure_sections(rows, report), lang)
+    if rows.empty:
+        msg = present.t("chart.share.none", lang, place=place_name)
+        return _draw(lambda: _empty(title, msg, source)), f"{title}: {msg}"
+    labels = _label_column(rows, lang).tolist()
+    pcts = (rows["share"] * 100).tolist()
+    texts = [
+        f"{present.fmt_pct(s, lang)} ({present.fmt_number(a, lang)} / {present.fmt_number(b, lang)})"
+        for s, a, b in zip(rows["share"], rows["place_value"], rows["project_value"])
+    ]
+    fig = hbar_chart(
+        labels,
+        pcts,
+        title=title,
+        xlabel=present.t("chart.share.axis", lang),
+        source=source,
+        lang=lang,
+        value_texts=texts,
+        xmax=max(pcts + [100]) * 1.3,
+        note=present.t("chart.share.note", lang),
+    )
+    alt = present.t(
+        "alt.bars",
+        lang,
+        title=title,
+        items=present.t("alt.sep", lang).join(f"{label} {text}" for label, text in zip(labels, texts)),
+    )
+    return fig, f"{alt} {source}"
+
+
+def completeness_chart(
+    completeness: pd.DataFrame, lang: str, place_name: str, report=None
+) -> tuple[Figure, str]:
+    """How many of the project's metrics the report breaks down for the district (one stacked bar)."""
+    title = present.t("chart.completeness.title", lang, place=place_name)
+    status = (
+        completeness["status"].fillna("not reported") if "status" in completeness else pd.Series(dtype=str)
+    )
+    reported = int((status == "reported").sum())
+    missing = int(len(status) - reported)
+    source = source_line(present.figure_sections(completeness, report), lang)
+    words = {"reported": present.t("status.reported", lang), "not": present.t("status.not_reported", lang)}
+
+    def build():
+        fig = _figure(1, min_height=2.0)
+        ax = fig.add_subplot()
+        total = max(reported + missing, 1)
+        ax.barh([0], [reported], color=COLORS["reported"], height=0.5)
+        ax.barh([0], [missing], left=[reported], color=COLORS["not_reported"], height=0.5)
+        ax.text(
+            reported + total * 0.01,
+            0.42,
+            f"{words['reported']} {reported}",
+            ha="left",
+            va="bottom",
+            color=COLORS["reported"],
+            fontweight="bold",
+        )
+        if missing:
+            ax.text(
+                reported + missing / 2,
+                0,
+                f"{words['not']} {missing}",
+                ha="center",
+                va="center",
+                color="#222222",
+            )
+        ax.set_yticks([0], [_wrap(place_name, lang)])
+        ax.set_ylim(-0.5, 0.9)
+        ax.set_xlim(0, total)
+        ax.tick_params(axis="y", length=0)
+        _finish(
+            fig,
+            ax,
+            title,
+            present.t("chart.completeness.axis", lang),
+            source,
+            left=_left_margin([place_name], lang),
+        )
+        return fig
+
+    alt = present.t(
+        "alt.completeness",
+        lang,
+        title=title,
+        place=place_name,
+        reported=reported,
+        total=reported + missing,
+        missing=missing,
+    )
+    return _draw(build), f"{alt} {source}"
+
+
+def cost_chart(costs: pd.DataFrame, lang: str, report=None) -> tuple[Figure, str]:
+    """Yuan spent per unit of output, for the outputs the report lets us divide spending by."""
+    title = present.t("chart.cost.title", lang)
+    value_col = "cost_per_output_yuan"
+    sections = present.figure_sections(costs, report)
+    if report is not None:
+        sections += present.quote_sections(report, report.budget["quote"])
+    source = source_line(sections, lang)
+    rows = costs[costs[value_col].notna()].reset_index(drop=True)
+    if rows.empty:
+        msg = present.t("chart.no_data", lang)
+        return _draw(lambda: _empty(title, msg, source)), f"{title}: {msg}"
+    labels = _label_column(rows, lang).tolist()
+    texts = [present.fmt_number(v, lang, digits=2) for v in rows[value_col]]
+    fig = hbar_chart(
+        labels,
+        rows[value_col],
+        title=title,
+        xlabel=present.t("chart.cost.axis", lang),
+        source=source,
+        lang=lang,
+        value_texts=texts,
+        note=present.t("chart.cost.note", lang),
+    )
+    alt = present.t(
+        "alt.bars",
+        lang,
+        title=title,
+        items=present.t("alt.sep", lang).join(f"{label} {text}" for label, text in zip(labels, texts)),
+    )
+    return fig, f"{alt} {source}"
+
+
+def timeline_chart(
+    over_time: pd.DataFrame, lang: str, report=None, max_series: int = 8
+) -> tuple[Figure, str]:
+    """Metrics reported more than once, in time order (cut-off date, else their place in the report): one
+    small panel per series whose value changes (scales differ), each point labelled by its date or section."""
+    title = present.t("chart.timeline.title", lang)
+    source = source_line(present.figure_sections(over_time, report), lang)
+    shown: list[str] = []
+    frame = over_time
+    if not frame.empty:
+        keys = [k for k in ("metric", "place_id", "unit") if k in frame]
+        series = frame[keys].astype("object").where(frame[keys].notna(), "").astype(str).agg("|".join, axis=1)
+        frame = frame.assign(_series=series, _label=_label_column(frame, lang))
+        changing = frame.groupby("_series", sort=False)["value"].nunique()
+        shown = [k for k in changing.index if changing[k] > 1][:max_series]
+        frame = frame[frame["_series"].isin(shown)]
+    if frame.empty:
+        msg = present.t("chart.no_data", lang)
+        return _draw(lambda: _empty(title, msg, source)), f"{title}: {msg}"
+    undated = present.t("chart.timeline.undated", lang)
+
+    def tick(row) -> str:
+        when = present.fmt_date(row.cutoff_date, lang)[5:] if pd.notna(row.cutoff_date) else undated
+        return f"{when}\n{row.section}"
+
+    n = len(shown)
+    ncols = 2 if n > 1 else 1
+    nrows = -(-n // ncols)
+
+    def build():
+        fig = Figure(figsize=(WIDTH_IN, 1.3 + 2.05 * nrows), dpi=DPI)
+        axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+        for ax, key in zip(axes, shown):
+            part = frame[frame["_series"] == key].sort_values("step", kind="stable")
+            xs = list(range(1, len(part) + 1))
+            ax.plot(xs, part["value"], marker="o", color=COLORS["ok"], linewidth=1.5)
+            for x, v in zip(xs, part["value"]):
+                ax.annotate(
+                    present.fmt_number(v, lang),
+                    (x, v),
+                    textcoords="offset points",
+                    xytext=(0, 5),
+                    ha="center",
+                    fontsize=8,
+                )
+            ax.set_xticks(xs, [tick(r) for r in part.itertuples()], fontsize=7)
+            ax.set_xlim(0.6, len(xs) + 0.4)
+            top = float(part["value"].max() or 1)
+            ax.set_ylim(0, top * 1.4)
+            ax.yaxis.set_major_formatter(
+                matplotlib.ticker.FuncFormatter(lambda v, _p: present.fmt_number(v, lang))
+            )
+            ax.tick_params(axis="y", labelsize=7)
+            ax.set_title(
+                _wrap(
+                    f"{part['_label'].iloc[0]}（{present.t('unit.' + part['unit'].iloc[0], lang)}）"
+                    if lang == "zh"
+                    else f"{part['_label'].iloc[0]} ({present.t('unit.' + part['unit'].iloc[0], lang)})",
+                    lang,
+                    22 if lang == "zh" else 40,
+                ),
+                loc="left",
+                fontsize=8.5,
+            )
+        for ax in axes[n:]:
+            ax.set_axis_off()
+        fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+        fig.text(
+            0.01,
+            0.01,
+            f"{present.t('chart.timeline.note', lang)}\n{source}",
+            fontsize=8,
+            color="#555555",
+            ha="left",
+            va="bottom",
+        )
+        height = fig.get_figheight()
+        fig.subplots_adjust(
+            left=0.1, right=0.97, top=1 - 0.6 / height, bottom=0.95 / height, hspace=1.1, wspace=0.3
+        )
+        return fig
+
+    items = []
+    for key in shown:
+        part = frame[frame["_series"] == key].sort_values("step", kind="stable")
+        points = ", ".join(
+            f"{tick(r).replace(chr(10), ' ')} {present.fmt_number(r.value, lang)}" for r in part.itertuples()
+        )
+        items.append(f"{part['_label'].iloc[0]}: {points}")
+    alt = present.t("alt.bars", lang, title=title, items=present.t("alt.sep", lang).join(items))
+    return _draw(build), f"{alt} {source}"

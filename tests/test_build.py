@@ -1,0 +1,345 @@
+"""closeout build: every page offline and deterministic, failures isolated, bad input refused, atomic."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+from conftest import ROOT, SEED_REPORT
+
+from analysis import build, checks, metrics, present
+from analysis.cli import main
+from analysis.errors import UsageError
+from analysis.load import load_report
+
+SUBSET = ["jinjiang", "qingyang"]
+_BASE64 = re.compile(r"base64,[A-Za-z0-9+/=]+")
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return load_report(SEED_REPORT)
+
+
+@pytest.fixture(scope="module")
+def seed_build(tmp_path_factory) -> Path:
+    """The seed report built once with the defaults (every district) and two workers."""
+    return build.build(SEED_REPORT, out=tmp_path_factory.mktemp("seed-build"), workers=2)
+
+
+@pytest.fixture(scope="module")
+def subset_builds(tmp_path_factory) -> list[Path]:
+    """The same two places built three times: once with one worker, twice with two."""
+    return [
+        build.build(SEED_REPORT, places=SUBSET, out=tmp_path_factory.mktemp(f"subset-{i}"), workers=workers)
+        for i, workers in enumerate((1, 2, 2))
+    ]
+
+
+def html_pages(folder: Path) -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.html"))}
+
+
+def published(folder: Path) -> dict[str, bytes]:
+    """Every file of a build that must not vary between builds (not the log, not the executed notebooks)."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != "build-log.txt" and "executed" not in p.parts
+    }
+
+
+def visible_text(html: str) -> str:
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["style", "script"]):
+        tag.decompose()
+    return soup.get_text(" ", strip=True)
+
+
+def test_build_produces_every_district_page_and_the_index(seed_build, seed):
+    """The default build writes index, overview, a page per district, CSVs, manifest, log, run notebooks."""
+    assert seed_build.name == seed.id
+    districts = present.district_ids(seed)
+    assert len(districts) >= 8
+    for name in [
+        "index.html",
+        "overview.html",
+        "metrics.csv",
+        "findings.csv",
+        "manifest.json",
+        "build-log.txt",
+        "executed/overview.ipynb",
+        *[f"{d}.html" for d in districts],
+        *[f"executed/{d}.ipynb" for d in districts],
+    ]:
+        assert (seed_build / name).is_file(), name
+    manifest = json.loads((seed_build / "manifest.json").read_text(encoding="utf-8"))
+    assert {p["name"]: p["status"] for p in manifest["pages"]} == {n: "ok" for n in ["overview", *districts]}
+    assert len(manifest["data_sha256"]) == 64 and manifest["versions"]["papermill"]
+    links = [
+        a["href"]
+        for a in BeautifulSoup(
+            (seed_build / "index.html").read_text(encoding="utf-8"), "html.parser"
+        ).find_all("a")
+    ]
+    for name in ["overview.html", *[f"{d}.html" for d in districts], "metrics.csv", "findings.csv"]:
+        assert name in links, f"index does not link {name}"
+    assert all(not re.match(r"^[a-z]+:|^/", href) for href in links), "index links must be relative"
+
+
+def test_district_pages_show_name_a_figure_and_a_chart(seed_build, seed):
+    """Each district page names the district, shows a number of its data and embeds a chart with alt text."""
+    for place_id in present.district_ids(seed):
+        html = (seed_build / f"{place_id}.html").read_text(encoding="utf-8")
+        text = visible_text(html)
+        name = present.place_name(seed, place_id, "zh")
+        assert name in text, place_id
+        figures = metrics.district_figures(seed, place_id)
+        if len(figures):
+            assert any(present.fmt_number(v) in text for v in figures["value"]), (
+                f"{place_id}: no figure value"
+            )
+        else:  # a district the report barely mentions: an honest short page listing what is not reported
+            completeness = metrics.district_completeness(seed, place_id)
+            assert f"以下 {len(completeness)} 个全项目指标" in text and "未报告" in text, place_id
+        images = BeautifulSoup(html, "html.parser").find_all("img")
+        charts = [
+            i for i in images if i["src"].startswith("data:image/png;base64,") and i.get("alt", "").strip()
+        ]
+        assert charts, f"{place_id}: no embedded chart with alt text"
+
+
+def test_overview_shows_every_section_and_finding(seed_build, seed):
+    """The overview has targets, intensity, budget flags, cost, figures over time, supplies, all findings."""
+    text = visible_text((seed_build / "overview.html").read_text(encoding="utf-8"))
+    for key in (
+        "overview.targets.title",
+        "overview.intensity.title",
+        "overview.budget.title",
+        "overview.cost.title",
+        "overview.timeline.title",
+        "overview.supplies.title",
+        "overview.fundraising.title",
+        "overview.findings.title",
+    ):
+        assert present.t(key, "zh") in text, key
+    findings = checks.run_checks(seed, "default")
+    assert len(findings)
+    for message in findings["message_zh"]:
+        assert message in text
+    assert "需说明" in text
+
+
+def test_pages_have_no_code_or_input(seed_build):
+    """No page shows code, input prompts or the injected parameters."""
+    for name, html in html_pages(seed_build).items():
+        body = str(BeautifulSoup(html, "html.parser").body)
+        for marker in (
+            "jp-InputArea",
+            "jp-InputPrompt",
+            "In&nbsp;[",
+            "highlight",
+            "from analysis",
+            "show(",
+            "report_dir",
+            "injected-parameters",
+            "Traceback",
+            "<pre",
+        ):
+            assert marker not in body, f"{name}: {marker}"
+
+
+def test_no_external_url_in_any_built_file(seed_build):
+    """No built file (pages, CSV, manifest, executed notebooks) contains an http:// or https:// URL."""
+    for path in seed_build.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert b"http://" not in data and b"https://" not in data, path.name
+
+
+def test_no_machine_path_in_html(seed_build):
+    """No page contains a path of the build machine (output folder, home, repository, report folder)."""
+    paths = {str(seed_build.parent), str(Path.home()), str(ROOT), str(SEED_REPORT.resolve()), "/tmp/"}
+    for name, html in html_pages(seed_build).items():
+        text = _BASE64.sub("base64,", html)
+        for path in paths:
+            assert path not in text, f"{name} contains {path}"
+
+
+def test_pages_are_self_contained_and_fit_a_phone(seed_build):
+    """One h1, lang zh-CN, a viewport, tables scrolling in their own box, images fit the width, no scripts."""
+    for name, html in html_pages(seed_build).items():
+        soup = BeautifulSoup(html, "html.parser")
+        assert len(soup.find_all("h1")) == 1, name
+        assert soup.html["lang"] == "zh-CN", name
+        assert soup.find("meta", attrs={"name": "viewport"}), name
+        css = "".join(s.get_text() for s in soup.find_all("style"))
+        assert "overflow-x: auto" in css and "max-width: 100%" in css, name
+        assert not soup.find_all(["script", "link", "iframe"]), name
+        assert all(i["src"].startswith("data:") for i in soup.find_all("img")), name
+        assert "anchor-link" not in html and "¶" not in html, name
+        assert all(t.parent.get("class") == ["table-wrap"] for t in soup.find_all("table")), name
+
+
+def test_deterministic_rebuild(seed_build, subset_builds):
+    """Building the same data again (one or two workers) gives byte-identical pages, index, CSVs, manifest."""
+    first = published(subset_builds[0])
+    for other in subset_builds[1:]:
+        assert published(other) == first
+    for name in ("overview.html", "jinjiang.html", "qingyang.html"):
+        assert first[name] == (seed_build / name).read_bytes(), name
+
+
+def test_two_workers_build_repeatedly_without_failure(subset_builds):
+    """--workers 2 builds (three builds of this module) all finish with every page ok."""
+    for folder in subset_builds:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        assert [p["status"] for p in manifest["pages"]] == ["ok"] * (1 + len(SUBSET))
+
+
+def test_unknown_place_fails_before_running(tmp_path, monkeypatch, capsys):
+    """An unknown place id fails before any notebook runs, listing the valid ids (API and command line)."""
+    monkeypatch.setattr(build, "run_job", lambda *a, **k: pytest.fail("a notebook ran"))
+    with pytest.raises(UsageError, match=r"nowhere.*valid: jinjiang, qingyang"):
+        build.build(SEED_REPORT, places=["jinjiang", "nowhere"], out=tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+    assert main(["build", str(SEED_REPORT), "--place", "nowhere", "--out", str(tmp_path / "out")]) == 2
+    assert "valid: jinjiang" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [({"lang": "fr"}, "zh, en"), ({"profile": "lenient"}, "default"), ({"workers": 0}, "at least 1")],
+)
+def test_bad_parameters_fail_before_running(tmp_path, monkeypatch, kwargs, message):
+    """A bad language, threshold profile or worker count is a UsageError before any notebook runs."""
+    monkeypatch.setattr(build, "run_job", lambda *a, **k: pytest.fail("a notebook ran"))
+    with pytest.raises(UsageError, match=message):
+        build.build(SEED_REPORT, out=tmp_path / "out", **kwargs)
+
+
+def test_failing_place_is_isolated(tmp_path, monkeypatch, capsys):
+    """A failing place does not stop the others: marked failed, its notebook kept, the exit code non-zero."""
+    real = build.notebook_parameters
+
+    def broken(kind, report_dir, place_id, lang, profile):
+        params = real(kind, report_dir, place_id, lang, profile)
+        if place_id == "qingyang":
+            params["place_id"] = "no_such_place"
+        return params
+
+    monkeypatch.setattr(build, "notebook_parameters", broken)
+    code = main(
+        ["build", str(SEED_REPORT), "--place", *SUBSET, "--out", str(tmp_path / "out"), "--workers", "2"]
+    )
+    assert code == 2
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error: ")]
+    assert (
+        len(lines) == 2
+        and lines[1].startswith("error: place qingyang: cell In [")
+        and "no_such_place" in lines[1]
+    )
+    folder = tmp_path / "out" / "anxin-plan-2020"
+    assert (folder / "jinjiang.html").is_file() and (folder / "overview.html").is_file()
+    assert not (folder / "qingyang.html").exists()
+    assert (folder / "executed" / "qingyang.ipynb").is_file()
+    index = BeautifulSoup((folder / "index.html").read_text(encoding="utf-8"), "html.parser")
+    failed = index.find("tr", class_="page-failed")
+    assert failed and "失败" in failed.get_text() and failed.find("a")["href"] == "executed/qingyang.ipynb"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert {p["name"]: p["status"] for p in manifest["pages"]} == {
+        "overview": "ok",
+        "jinjiang": "ok",
+        "qingyang": "failed",
+    }
+
+
+def test_interrupted_build_keeps_previous_output(tmp_path, monkeypatch, seed_build):
+    """A build interrupted half-way leaves the previous output byte for byte and no temporary folder."""
+    out = tmp_path / "out"
+    shutil.copytree(seed_build, out / seed_build.name)
+    before = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    real, calls = build.run_job, []
+
+    def interrupted(job, *args, **kwargs):
+        calls.append(job.name)
+        if len(calls) > 1:
+            raise KeyboardInterrupt
+        return real(job, *args, **kwargs)
+
+    monkeypatch.setattr(build, "run_job", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build.build(SEED_REPORT, places=SUBSET, out=out, workers=1)
+    after = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    assert after == before
+    assert [p.name for p in out.iterdir()] == [seed_build.name]
+
+
+def test_kernel_start_failure_is_retried(tmp_path, monkeypatch):
+    """A kernel that dies before replying (a known parallel failure) is started again; the page is built."""
+    import papermill
+
+    attempts = []
+
+    def flaky(input_path, output_path, **kwargs):
+        attempts.append(kwargs["kernel_name"])
+        if len(attempts) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [
+            nbformat.v4.new_code_cell(
+                "x",
+                outputs=[
+                    nbformat.v4.new_output(
+                        "display_data", data={"text/html": "<h1>页</h1>", "text/plain": "页"}
+                    )
+                ],
+            )
+        ]
+        nbformat.write(nb, output_path)
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    job = build.Job(
+        "jinjiang",
+        "district",
+        str(build.NOTEBOOKS / build.DISTRICT_NOTEBOOK),
+        {"place_id": "jinjiang"},
+        "zh",
+        "锦江区",
+        "jinjiang.html",
+        "executed/jinjiang.ipynb",
+    )
+    result = build.run_job(job, str(tmp_path), str(tmp_path))
+    assert result.status == "ok" and result.attempts == 2 and len(attempts) == 2
+    assert "<h1>页</h1>" in (tmp_path / "jinjiang.html").read_text(encoding="utf-8")
+
+
+def test_another_report_builds_and_its_strings_are_escaped(mini_report, tmp_path):
+    """A second report folder builds with no code change, and markup in its data shows as escaped text."""
+    places = mini_report / "places.csv"
+    places.write_text(
+        places.read_text(encoding="utf-8").replace(
+            "锦江区,Jinjiang District", '"锦江区<script>x()</script>&",Jinjiang District'
+        ),
+        encoding="utf-8",
+    )
+    folder = build.build(mini_report, out=tmp_path / "out", workers=2)
+    html = (folder / "jinjiang.html").read_text(encoding="utf-8")
+    assert "<script>x()" not in html and "锦江区&lt;script&gt;x()&lt;/script&gt;&amp;" in html
+    assert (folder / "overview.html").is_file() and (folder / "index.html").is_file()
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert "<script>" not in index and "&lt;script&gt;" in index
+
+
+def test_build_is_a_closeout_subcommand(capsys):
+    """`closeout build --help` lists the options of the issue."""
+    with pytest.raises(SystemExit):
+        main(["build", "--help"])
+    help_text = capsys.readouterr().out
+    for option in ("--place", "--out", "--workers", "--lang", "--profile"):
+        assert option in help_text

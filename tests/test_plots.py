@@ -1,0 +1,174 @@
+"""Charts: Chinese labels drawn with a CJK font, titles, units, source lines, alt text, deterministic PNGs."""
+
+from __future__ import annotations
+
+import struct
+import warnings
+
+import pandas as pd
+import pytest
+from conftest import SEED_REPORT
+from matplotlib.figure import Figure
+
+from analysis import metrics, plots
+from analysis.errors import CloseoutError
+from analysis.load import load_report
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return load_report(SEED_REPORT)
+
+
+def all_charts(report, lang):
+    """Every chart the notebooks draw, for the seed report (district: jinjiang)."""
+    completeness = metrics.district_completeness(report, "jinjiang")
+    return {
+        "budget": plots.budget_chart(
+            metrics.budget_variance(report, "default"), lang, report=report, profile="default"
+        ),
+        "intensity": plots.intensity_chart(metrics.intensity(report), lang, report=report),
+        "attainment": plots.attainment_chart(metrics.target_attainment(report), lang, report=report),
+        "share": plots.share_chart(completeness, lang, "锦江区", report=report),
+        "completeness": plots.completeness_chart(completeness, lang, "锦江区", report=report),
+        "cost": plots.cost_chart(metrics.cost_per_output(report), lang, report=report),
+        "timeline": plots.timeline_chart(metrics.figures_over_time(report), lang, report=report),
+    }
+
+
+def budget(report, lang="zh"):
+    """The budget chart of the seed report."""
+    return plots.budget_chart(
+        metrics.budget_variance(report, "default"), lang, report=report, profile="default"
+    )
+
+
+def png_chunks(png: bytes) -> list[bytes]:
+    """The chunk types of a PNG file."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    chunks, pos = [], 8
+    while pos < len(png):
+        length, kind = struct.unpack(">I4s", png[pos : pos + 8])
+        chunks.append(kind)
+        pos += 12 + length
+    return chunks
+
+
+def test_a_cjk_font_is_found():
+    """An installed CJK font is found (fonts-noto-cjk on this machine) and used first for every chart."""
+    name = plots.cjk_font()
+    assert any(word in name for word in ("CJK", "Han", "WenQuanYi", "YaHei", "PingFang", "Hei"))
+    assert plots.style()["font.family"][0] == name
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_charts_draw_without_missing_glyphs(seed, lang):
+    """Every chart renders its Chinese and English text with no 'Glyph … missing' warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for name, (fig, _alt) in all_charts(seed, lang).items():
+            assert isinstance(fig, Figure), name
+            assert plots.png_bytes(fig)[:4] == b"\x89PNG", name
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_chart_has_title_units_source_and_alt_text(seed, lang):
+    """Each chart has a title, an axis label (units), a source line naming the report and an alt text."""
+    source_word = "来源：结项报告" if lang == "zh" else "Source: completion report"
+    for name, (fig, alt) in all_charts(seed, lang).items():
+        texts = [t.get_text() for t in fig.texts]
+        titles = [ax.get_title(loc="left") for ax in fig.axes]
+        titles.append(fig._suptitle.get_text() if fig._suptitle else "")
+        assert any(titles), f"{name}: no title"
+        assert any(source_word in t for t in texts), f"{name}: no source line in {texts}"
+        if name != "timeline":
+            assert any(ax.get_xlabel() for ax in fig.axes), f"{name}: no axis label with units"
+        assert len(alt) > 20 and source_word in alt, f"{name}: alt text {alt!r}"
+
+
+def test_alt_text_carries_the_data(seed):
+    """The budget chart's alt text states each line's budget and actual spending (for screen readers)."""
+    _, alt = budget(seed)
+    assert "19,678.5" in alt and "18,000" in alt and "交通运输费" in alt
+
+
+def test_png_is_deterministic_and_carries_no_software_or_date(seed):
+    """The same chart gives the same PNG bytes twice; no tEXt/tIME chunk (software, date) is written."""
+    first = plots.png_bytes(budget(seed)[0])
+    second = plots.png_bytes(budget(seed)[0])
+    assert first == second
+    chunks = png_chunks(first)
+    assert b"tIME" not in chunks and b"tEXt" not in chunks and b"iTXt" not in chunks
+
+
+def test_empty_frames_give_an_honest_chart():
+    """A frame with no rows draws a chart that says so (never an error, never an empty axis)."""
+    empty = pd.DataFrame(columns=metrics.INTENSITY_COLUMNS)
+    fig, alt = plots.intensity_chart(empty, "zh")
+    assert "没有" in alt
+    assert plots.png_bytes(fig)
+
+
+def test_env_font_that_does_not_exist_is_a_clear_error(monkeypatch):
+    """CLOSEOUT_CJK_FONT pointing at no file fails with a CloseoutError saying what to install."""
+    monkeypatch.setenv(plots.ENV_FONT, "/no/such/font.otf")
+    plots.cjk_font.cache_clear()
+    try:
+        with pytest.raises(plots.FontMissingError) as err:
+            plots.cjk_font()
+        assert isinstance(err.value, CloseoutError)
+        assert "fonts-noto-cjk" in str(err.value)
+    finally:
+        monkeypatch.delenv(plots.ENV_FONT)
+        plots.cjk_font.cache_clear()
+
+
+def test_env_font_file_is_used(monkeypatch):
+    """CLOSEOUT_CJK_FONT=/path/to/font is added to matplotlib and used."""
+    from matplotlib import font_manager
+
+    path = next((f.fname for f in font_manager.fontManager.ttflist if f.name == plots.cjk_font()), None)
+    if path is None:
+        pytest.skip("the CJK font has no file path")
+    monkeypatch.setenv(plots.ENV_FONT, path)
+    plots.cjk_font.cache_clear()
+    try:
+        assert plots.cjk_font()
+    finally:
+        monkeypatch.delenv(plots.ENV_FONT)
+        plots.cjk_font.cache_clear()
+
+
+def test_no_cjk_font_is_a_clear_error(monkeypatch):
+    """With no CJK font in matplotlib's list nor in the font folders, the error names what to install."""
+    from matplotlib import font_manager
+
+    monkeypatch.delenv(plots.ENV_FONT, raising=False)
+    monkeypatch.setattr(
+        font_manager.fontManager,
+        "ttflist",
+        [f for f in font_manager.fontManager.ttflist if f.name not in plots.PREFERRED_FONTS],
+    )
+    monkeypatch.setattr(plots, "FONT_DIRS", ())
+    plots.cjk_font.cache_clear()
+    try:
+        with pytest.raises(plots.FontMissingError, match="fonts-noto-cjk"):
+            plots.cjk_font()
+    finally:
+        plots.cjk_font.cache_clear()
+
+
+def test_stale_font_cache_is_repaired_from_font_folders(monkeypatch):
+    """When matplotlib's font list lacks the CJK font, the font files under /usr/share/fonts are added."""
+    from matplotlib import font_manager
+
+    kept = [f for f in font_manager.fontManager.ttflist if f.name not in plots.PREFERRED_FONTS]
+    if len(kept) == len(font_manager.fontManager.ttflist):
+        pytest.skip("no preferred CJK font installed")
+    monkeypatch.delenv(plots.ENV_FONT, raising=False)
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", kept)
+    plots.cjk_font.cache_clear()
+    try:
+        assert plots.cjk_font() in plots.PREFERRED_FONTS
+    finally:
+        plots.cjk_font.cache_clear()
