@@ -273,6 +273,37 @@ def test_place_above_the_project_figure():
     assert one(out, "part_whole:households_visited:huaxinglu")["place_ids"] == "huaxinglu"
 
 
+def test_place_between_two_conflicting_project_figures_is_info():
+    """A place above the smaller of two project figures but within the larger is info naming both."""
+    out = c.run_checks(
+        make_report(
+            [
+                fig("F001", "banners_hung", 43, unit="banners"),
+                fig("F002", "banners_hung", 1295, unit="banners", section="四"),
+                fig("F003", "banners_hung", 60, unit="banners", place_id="huaxinglu", section="四"),
+            ]
+        )
+    )
+    row = one(out, "part_whole:banners_hung:huaxinglu")
+    assert row["severity"] == "info"
+    assert row["figure_ids"] == "F003;F001;F002"
+    assert row["place_ids"] == "huaxinglu"
+
+
+def test_place_within_every_project_figure_is_silent():
+    """A place below every project figure of the same metric produces no part/whole finding."""
+    out = c.run_checks(
+        make_report(
+            [
+                fig("F001", "banners_hung", 43, unit="banners"),
+                fig("F002", "banners_hung", 1295, unit="banners", section="四"),
+                fig("F003", "banners_hung", 40, unit="banners", place_id="huaxinglu", section="四"),
+            ]
+        )
+    )
+    assert not any(i.startswith("part_whole") for i in out["check_id"])
+
+
 def test_places_summing_above_the_project_figure_without_double_counting():
     """Places adding up above the project warn; a street and its own community are not added."""
     over = c.run_checks(

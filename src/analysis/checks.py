@@ -716,9 +716,36 @@ def part_whole_findings(report: Report, fig: pd.DataFrame) -> list[dict]:
         if wholes.empty:
             continue
         top = wholes.loc[wholes["hi"].idxmax()]
+        low = wholes.loc[wholes["hi"].idxmin()]
         label_zh, label_en = top["metric_zh"], top["metric_en"]
         for place, g in parts.groupby("place_id", sort=True):
             big = g.loc[g["lo"].idxmax()]
+            if top["hi"] + 1e-9 >= big["lo"] > low["hi"] + 1e-9:
+                found.append(
+                    finding(
+                        f"part_whole:{metric}:{place}",
+                        "info",
+                        (
+                            f"{pl.loc[place, 'name_zh']}一地的「{label_zh}」就有 {fmt_number(big['value'])}"
+                            f"{_unit_zh(big)}（{big['figure_id']}，第{big['section']}部分），大于第"
+                            f"{low['section']}部分给出的全项目数字 {fmt_number(low['value'])}（{low['figure_id']}），"
+                            f"但不超过第{top['section']}部分的 {fmt_number(top['value'])}（{top['figure_id']}）。"
+                        ),
+                        (
+                            f"{pl.loc[place, 'name_en']} alone reports {fmt_number(big['value'])} for {label_en} "
+                            f"({big['figure_id']}, section {big['section']}), more than the project total "
+                            f"{fmt_number(low['value'])} given in section {low['section']} ({low['figure_id']}) "
+                            f"but not more than {fmt_number(top['value'])} in section {top['section']} "
+                            f"({top['figure_id']})."
+                        ),
+                        figure_ids=[big["figure_id"], low["figure_id"], top["figure_id"]],
+                        quotes=[big["quote"], low["quote"], top["quote"]],
+                        place_ids=[place],
+                        explanation_zh=f"第{low['section']}部分的全项目数字可能不完整或统计口径较窄。",
+                        explanation_en=f"The project total in section {low['section']} is probably incomplete "
+                        "or counted more narrowly.",
+                    )
+                )
             if big["lo"] > top["hi"] + 1e-9:
                 found.append(
                     finding(
