@@ -6,12 +6,12 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import SEED_REPORT
-from engine_data import fig, line, make_report, total
 
 from analysis import checks as c
 from analysis.cli import main
 from analysis.load import load_report, validate_report
+from conftest import SEED_REPORT
+from engine_data import fig, line, make_report, total
 
 COLUMNS = [
     "check_id",

@@ -7,8 +7,8 @@ Escaping of hostile strings in the built HTML is checked in tests/test_build.py 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pytest
 

@@ -79,7 +79,7 @@ def test_missing_column(mini_report):
     """A missing required column is named, in the header row."""
     path = mini_report / "metrics.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
-    path.write_text("\n".join(",".join(l.split(",")[:3]) for l in lines) + "\n", encoding="utf-8")
+    path.write_text("\n".join(",".join(line.split(",")[:3]) for line in lines) + "\n", encoding="utf-8")
     assert problems_of(mini_report) == [
         "data/mini/metrics.csv, row 1, column is_cumulative: expected a column named is_cumulative, "
         "found no such column in the header"
@@ -90,8 +90,8 @@ def test_unexpected_column_suggests_the_right_name(mini_report):
     """An unexpected (misspelt) column is reported with the closest valid name."""
     edit(mini_report, "places.csv", "name_en,", "name_english,")
     lines = problems_of(mini_report)
-    assert any("column name_english" in l and "did you mean name_en?" in l for l in lines)
-    assert any("column name_en: expected a column named name_en" in l for l in lines)
+    assert any("column name_english" in line and "did you mean name_en?" in line for line in lines)
+    assert any("column name_en: expected a column named name_en" in line for line in lines)
 
 
 def test_empty_file(mini_report):
@@ -180,7 +180,7 @@ def test_cutoff_outside_period(mini_report):
 def test_place_parent_cycle(mini_report):
     """Places whose parents form a cycle are rejected."""
     edit(mini_report, "places.csv", "chengdu,city,成都市,Chengdu,,", "chengdu,city,成都市,Chengdu,shuyuanjie,")
-    assert any("column parent_id: expected parents that end at a root place" in l for l in problems_of(mini_report))
+    assert any("column parent_id: expected parents that end at a root place" in x for x in problems_of(mini_report))
 
 
 def test_rule_naming_unknown_figure(mini_report):

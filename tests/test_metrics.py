@@ -7,13 +7,13 @@ import math
 
 import pandas as pd
 import pytest
-from conftest import SEED_REPORT
-from engine_data import fig, line, make_report, total
 
 from analysis import metrics as m
 from analysis.cli import main
 from analysis.errors import UsageError
 from analysis.load import load_report, validate_report
+from conftest import SEED_REPORT
+from engine_data import fig, line, make_report, total
 
 # ------------------------------------------------------------------------------------------------------------
 # fixtures

@@ -9,12 +9,12 @@ import json
 import nbformat
 import pandas as pd
 import pytest
-from conftest import ROOT, SEED_REPORT
 from nbclient import NotebookClient
 
 from analysis import present
 from analysis.build import DISTRICT_NOTEBOOK, NOTEBOOKS, OVERVIEW_NOTEBOOK
 from analysis.load import load_report
+from conftest import ROOT, SEED_REPORT
 
 NAMES = [DISTRICT_NOTEBOOK, OVERVIEW_NOTEBOOK]
 

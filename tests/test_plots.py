@@ -7,12 +7,12 @@ import warnings
 
 import pandas as pd
 import pytest
-from conftest import SEED_REPORT
 from matplotlib.figure import Figure
 
 from analysis import metrics, plots
 from analysis.errors import CloseoutError
 from analysis.load import load_report
+from conftest import SEED_REPORT
 
 
 @pytest.fixture(scope="module")

@@ -94,8 +94,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
             raise ValidationError([Problem(str(path), None, None, "a source text file", "no such file")])
         try:
             text = decode(path.read_bytes())[0]
-        except UnicodeDecodeError:
-            raise ValidationError([Problem(str(path), None, None, "a UTF-8 or GB18030 text", "undecodable bytes")])
+        except UnicodeDecodeError as exc:
+            problem = Problem(str(path), None, None, "a UTF-8 or GB18030 text", "undecodable bytes")
+            raise ValidationError([problem]) from exc
         mentions = extract_mentions(text)
     emit(mentions[columns], args.format)
     return 0
