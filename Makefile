@@ -30,6 +30,9 @@ report: setup ## build every report for the default data into outputs/ (REPORT=â
 validate: $(STAMP) ## check the default report folder against the schema and the source text
 	$(VENV)/bin/closeout validate $(REPORT)
 
+lint: $(STAMP) ## run ruff over the code (also part of make test)
+	$(VENV)/bin/ruff check src tests benchmarks
+
 lab: setup ## open JupyterLab on the notebooks
 	$(VENV)/bin/jupyter lab notebooks/
 
