@@ -604,3 +604,15 @@ def test_seed_reach_and_jinjiang(seed):
     assert completeness.loc["households_visited", "place_value"] == 120
     assert completeness.loc["access_passes_issued", "place_value"] == 662
     assert completeness.loc["phone_checks_households", "status"] == "not reported"
+
+
+def test_topic_figures_on_seed():
+    """Supplies and fundraising panels list the figures metrics.csv files under each topic, targets left out."""
+    report = load_report(SEED_REPORT)
+    supplies = m.topic_figures(report, "supplies")
+    assert len(supplies) == 37
+    assert {"F004", "F122", "F041"} <= set(supplies["figure_id"])
+    funds = m.topic_figures(report, "fundraising")
+    assert list(funds["figure_id"]) == ["F047", "F048", "F049"]
+    assert funds["value"].sum() == 7722805.52 + 5610539.62 + 2000000
+    assert m.topic_figures(report, "nothing_filed_here").empty

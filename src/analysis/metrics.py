@@ -468,16 +468,33 @@ def district_figures(report: Report, place_id: str) -> pd.DataFrame:
     """
     require_place(report, place_id)
     fig = figures(report)
+    return _with_labels(report, fig[fig["place_id"].isin(descendants(report, place_id))])
+
+
+def _with_labels(report: Report, rows: pd.DataFrame) -> pd.DataFrame:
+    """Figure rows (from :func:`figures`) in the shape of FIGURE_COLUMNS, in reading order."""
     pl = places(report)
-    mine = fig[fig["place_id"].isin(descendants(report, place_id))].sort_values("order")
-    out = mine.assign(
-        label_zh=mine["metric_zh"],
-        label_en=mine["metric_en"],
-        figure_label_zh=mine["label_zh"],
-        place_name_zh=mine["place_id"].map(pl["name_zh"]),
-        place_name_en=mine["place_id"].map(pl["name_en"]),
+    rows = rows.sort_values("order")
+    out = rows.assign(
+        label_zh=rows["metric_zh"],
+        label_en=rows["metric_en"],
+        figure_label_zh=rows["label_zh"],
+        place_name_zh=rows["place_id"].map(pl["name_zh"]),
+        place_name_en=rows["place_id"].map(pl["name_en"]),
     )
     return out[FIGURE_COLUMNS].reset_index(drop=True)
+
+
+def topic_figures(report: Report, topic: str) -> pd.DataFrame:
+    """The figures of the metrics that metrics.csv files under ``topic`` (e.g. ``supplies``, ``fundraising``).
+
+    Targets and forecasts are left out: these are things the report says were done. Columns: those of
+    :func:`district_figures`. Empty when the report files no metric under the topic.
+    """
+    fig = figures(report)
+    topics = report.metrics.set_index("metric")["topic"] if "topic" in report.metrics else pd.Series(dtype=str)
+    wanted = set(topics[topics == topic].index)
+    return _with_labels(report, fig[fig["metric"].isin(wanted) & ~fig["qualifier"].isin(("target", "estimate"))])
 
 
 def district_places(report: Report, place_id: str) -> pd.DataFrame:

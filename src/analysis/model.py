@@ -95,6 +95,7 @@ TABLES: tuple[Table, ...] = (
     Table("metrics", (
         _id("metric", SNAKE_PATTERN, unique=True), _text("label_zh"), _text("label_en"),
         Field("is_cumulative", kind="bool"),
+        _id("topic", SNAKE_PATTERN, nullable=True, required=False),
     ), description="the vocabulary of what is counted"),
     Table("figures", (
         _id("figure_id", FIGURE_ID_PATTERN, unique=True),

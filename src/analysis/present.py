@@ -830,55 +830,6 @@ def footer(report, lang: str) -> str:
     return f"<footer>{para(t('page.footer', lang, report=report.id, version=__version__))}</footer>"
 
 
-# --- overview blocks
-
-#: Units of goods: figures in these units (or of a ``supplied_*`` metric) are listed under supplies.
-SUPPLY_UNITS = (
-    "pieces",
-    "pairs",
-    "bottles",
-    "boxes",
-    "items",
-    "kg",
-    "litres",
-    "jin",
-    "meals",
-    "yuan_per_card",
-)
-
-
-def _figures_with_labels(report, rows: pd.DataFrame) -> pd.DataFrame:
-    """Figure rows in the shape of ``metrics.district_figures`` (metric labels, the report's words, place)."""
-    labels_ = report.metrics.set_index("metric")
-    places = report.places.set_index("place_id")
-    return rows.assign(
-        label_zh=rows["metric"].map(labels_["label_zh"]),
-        label_en=rows["metric"].map(labels_["label_en"]),
-        figure_label_zh=rows["label_zh"],
-        place_name_zh=rows["place_id"].map(places["name_zh"]),
-        place_name_en=rows["place_id"].map(places["name_en"]),
-    )
-
-
-def supply_figures(report) -> pd.DataFrame:
-    """The figures that count goods (by unit, or a ``supplied_*`` metric), targets and forecasts left out."""
-    f = report.figures
-    goods = f["unit"].isin(SUPPLY_UNITS) | f["metric"].astype(str).str.startswith("supplied_")
-    done = ~f["qualifier"].isin(("target", "estimate"))
-    return _figures_with_labels(report, f[goods & done])
-
-
-def fundraising_figures(report) -> pd.DataFrame:
-    """The amounts in yuan the report gives for organisation-wide work (fundraising, grants passed on)."""
-    f = report.figures
-    rows = f[
-        (f["unit"] == "yuan")
-        & (f["scope"] == "organisation")
-        & (f["figure_id"] != report.meta.get("grant_figure_id"))
-    ]
-    return _figures_with_labels(report, rows)
-
-
 def district_intro(
     report, place_id: str, figures: pd.DataFrame, completeness: pd.DataFrame, lang: str
 ) -> str:
