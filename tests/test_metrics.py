@@ -616,3 +616,24 @@ def test_topic_figures_on_seed():
     assert list(funds["figure_id"]) == ["F047", "F048", "F049"]
     assert funds["value"].sum() == 7722805.52 + 5610539.62 + 2000000
     assert m.topic_figures(report, "nothing_filed_here").empty
+
+
+def test_share_of_project_totals_on_seed():
+    """A district's share is its value ÷ the project's in the same unit; metrics it does not report have none."""
+    c = m.district_completeness(load_report(SEED_REPORT), "jinjiang").set_index("metric")
+    assert c.loc["households_visited", "share"] == pytest.approx(120 / 53370)
+    assert c.loc["access_passes_issued", "share"] == pytest.approx((400 + 262) / 1900)
+    assert c.loc["phone_checks_households", "status"] == "not reported"
+    assert math.isnan(c.loc["phone_checks_households", "share"])
+
+
+def test_share_needs_the_same_unit():
+    """No share is computed when the place's figure is in another unit than the project's."""
+    report = make_report(
+        [
+            fig("F001", "households_visited", 100, unit="households"),
+            fig("F002", "households_visited", 30, unit="household_times", place_id="huaxinglu", section="四"),
+        ]
+    )
+    row = m.district_completeness(report, "jinjiang").set_index("metric").loc["households_visited"]
+    assert row["status"] == "reported" and math.isnan(row["share"])

@@ -152,16 +152,3 @@ def test_unknown_place_and_language_are_usage_errors():
         present.check_profile("lenient")
 
 
-def test_share_needs_both_values_in_the_same_unit():
-    """A district's share is computed only where the project and district values exist in the same unit."""
-    frame = pd.DataFrame(
-        {
-            "metric": ["a", "b", "c"],
-            "unit": ["households", "households", "persons"],
-            "place_unit": ["households", None, "person_times"],
-            "project_value": [100.0, 100.0, 50.0],
-            "place_value": [25.0, float("nan"), 5.0],
-        }
-    )
-    assert present.with_share(frame)["share"].tolist()[0] == 0.25
-    assert present.with_share(frame)["share"].isna().tolist() == [False, True, True]

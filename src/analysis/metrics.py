@@ -554,6 +554,7 @@ COMPLETENESS_COLUMNS = [
     "project_figure_id",
     "place_value",
     "place_unit",
+    "share",
     "status",
     "figure_ids",
     "is_approximate",
@@ -565,8 +566,9 @@ def district_completeness(report: Report, place_id: str) -> pd.DataFrame:
     """For every metric the report gives at project or organisation scope: does it give one for this place?
 
     Columns: metric, label_zh, label_en, unit, project_value (the project-scope figure, else the organisation
-    one; the latest), project_figure_id, place_value (NaN when not reported), place_unit, status ('reported' |
-    'not reported'), figure_ids (the place figures used), is_approximate, note.
+    one; the latest), project_figure_id, place_value (NaN when not reported), place_unit, share (place_value ÷
+    project_value where both are given in the same unit and the project value is above zero, else NaN), status
+    ('reported' | 'not reported'), figure_ids (the place figures used), is_approximate, note.
 
     The place's own figure is used when it has one (the latest); otherwise the figures of the places below it
     that do not overlap (a street's and one of its communities' would) are added up, and the note says so.
@@ -615,9 +617,10 @@ def district_completeness(report: Report, place_id: str) -> pd.DataFrame:
                 "note": note,
             }
         )
-    return pd.DataFrame(rows, columns=COMPLETENESS_COLUMNS).astype(
-        {"project_value": float, "place_value": float}
-    )
+    frame = pd.DataFrame(rows, columns=COMPLETENESS_COLUMNS).astype({"project_value": float, "place_value": float})
+    comparable = (frame["unit"] == frame["place_unit"]) & (frame["project_value"] > 0)
+    frame["share"] = (frame["place_value"] / frame["project_value"]).where(comparable).astype(float)
+    return frame
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -427,8 +427,7 @@ def attainment_chart(attainment: pd.DataFrame, lang: str, report=None) -> tuple[
 def share_chart(completeness: pd.DataFrame, lang: str, place_name: str, report=None) -> tuple[Figure, str]:
     """The district's share of the project total for each metric that the report gives for both."""
     title = present.t("chart.share.title", lang, place=place_name)
-    shares = present.with_share(completeness)
-    rows = shares[shares["share"].notna()].reset_index(drop=True)
+    rows = completeness[completeness["share"].notna()].reset_index(drop=True)
     source = source_line(present.figure_sections(rows, report), lang)
     if rows.empty:
         msg = present.t("chart.share.none", lang, place=place_name)

@@ -308,20 +308,6 @@ def attainment_ratio(frame: pd.DataFrame) -> pd.Series:
     return pd.Series([float("nan")] * len(frame), index=frame.index)
 
 
-def with_share(completeness: pd.DataFrame) -> pd.DataFrame:
-    """The completeness rows with a ``share`` column: place value / project value of the same metric, where
-    the report gives both (never apportioned). Uses the frame's own ``share`` when metrics provides one."""
-    frame = completeness.copy()
-    if "share" not in frame:
-        place = pd.to_numeric(frame.get("place_value"), errors="coerce")
-        project = pd.to_numeric(frame.get("project_value"), errors="coerce")
-        ok = place.notna() & project.notna() & (project > 0)
-        if "unit" in frame and "place_unit" in frame:  # a share needs the same unit on both sides
-            ok &= frame["unit"].astype("object") == frame["place_unit"].astype("object")
-        frame["share"] = (place / project).where(ok)
-    return frame
-
-
 def figure_sections(frame: pd.DataFrame, report=None) -> list[str]:
     """The source sections a frame draws on: its ``section`` column, else the sections of its figure ids."""
     if "section" in frame:
@@ -520,7 +506,7 @@ def figures_table(figures: pd.DataFrame, lang: str, empty_text: str | None = Non
 
 def share_table(completeness: pd.DataFrame, lang: str) -> str:
     """Metrics the report gives for both the district and the project, with the district's share."""
-    frame = with_share(completeness)
+    frame = completeness.copy()
     frame = frame[frame["share"].notna()]
     frame = frame.assign(_label=localized(frame, "label", lang))
     return table(
