@@ -7,7 +7,7 @@ REPORT ?= data/anxin-plan-2020
 OUT ?= outputs
 
 .DEFAULT_GOAL := help
-.PHONY: help setup fonts test report validate lab lint lock clean
+.PHONY: help setup fonts browser test report validate lab lint lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -16,10 +16,13 @@ $(STAMP): requirements.lock pyproject.toml scripts/setup-venv
 	PYTHON=$(PYTHON) VENV=$(VENV) scripts/setup-venv
 	@touch $(STAMP)
 
-setup: $(STAMP) fonts ## create .venv with the pinned packages and make sure a CJK font is installed
+setup: $(STAMP) fonts browser ## create .venv with the pinned packages; make sure a CJK font (and Chromium, for tests) are installed
 
 fonts: ## install a CJK font for the charts if none is installed (Debian/Ubuntu, as root)
 	@scripts/ensure-fonts
+
+browser: ## install Chromium for the real-browser tests if missing (Debian/Ubuntu, as root; required when CI=true)
+	@scripts/ensure-browser || { [ "$${CI:-}" != true ] && echo "note: tests/test_browser.py will be skipped"; }
 
 test: setup ## run every test: unit, doctests, validation of the data, notebooks and a full build
 	$(PY) -m pytest
