@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import unicodedata
 from pathlib import Path
@@ -127,19 +128,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Modules that add their own subcommand with ``register_cli(subparsers)``, beside the code they drive.
+SUBCOMMAND_MODULES = ("analysis.metrics", "analysis.checks", "analysis.build")
+
+
 def _plugins():
-    """Subcommands that live beside the modules they drive (metrics, check, build)."""
-    found = []
-    for name in ("metrics", "checks", "build"):
-        try:
-            module = __import__(f"analysis.{name}", fromlist=["register_cli"])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"analysis.{name}":
-                raise
-            continue
-        if hasattr(module, "register_cli"):
-            found.append(module.register_cli)
-    return found
+    """The ``register_cli`` functions of :data:`SUBCOMMAND_MODULES`."""
+    return [importlib.import_module(name).register_cli for name in SUBCOMMAND_MODULES]
 
 
 def main(argv: list[str] | None = None) -> int:
