@@ -274,6 +274,19 @@ def hbar_chart(
     return _draw(build)
 
 
+def described_hbar_chart(labels, values, *, title: str, source: str, lang: str, value_texts, **options):
+    """:func:`hbar_chart` with its alt text: the title, then each label with its value as printed on the bar."""
+    labels, texts = list(labels), list(value_texts)
+    fig = hbar_chart(labels, values, title=title, source=source, lang=lang, value_texts=texts, **options)
+    items = present.t("alt.sep", lang).join(f"{label} {text}" for label, text in zip(labels, texts))
+    return fig, f"{present.t('alt.bars', lang, title=title, items=items)} {source}"
+
+
+def no_data_chart(title: str, message: str, source: str) -> tuple[Figure, str]:
+    """A chart that says, in place of bars, that the report gives nothing to draw; the alt text says so too."""
+    return _draw(lambda: _empty(title, message, source)), f"{title}: {message}"
+
+
 def budget_chart(
     variance: pd.DataFrame, lang: str, report=None, profile: str | None = None
 ) -> tuple[Figure, str]:
@@ -283,8 +296,7 @@ def budget_chart(
     sections = present.quote_sections(report, report.budget["quote"]) if report is not None else ()
     source = source_line(sections, lang)
     if lines.empty:
-        msg = present.t("chart.no_data", lang)
-        return _draw(lambda: _empty(title, msg, source)), f"{title}: {msg}"
+        return no_data_chart(title, present.t("chart.no_data", lang), source)
     names = _label_column(lines, lang, "line").fillna(_label_column(lines, lang, "category"))
     flagged = lines["needs_explanation"].fillna(False).astype(bool).tolist()
     rule = present.profile_label(profile, lang) if profile else ""
@@ -360,8 +372,7 @@ def intensity_chart(intensity: pd.DataFrame, lang: str, report=None) -> tuple[Fi
     source = source_line(present.figure_sections(intensity, report), lang)
     rows = intensity[intensity["output_per_worker"].notna()].reset_index(drop=True)
     if rows.empty:
-        msg = present.t("chart.no_data", lang)
-        return _draw(lambda: _empty(title, msg, source)), f"{title}: {msg}"
+        return no_data_chart(title, present.t("chart.no_data", lang), source)
     labels = _label_column(rows, lang).tolist()
     texts = [
         ("≈" if a else "") + present.fmt_number(v, lang, digits=1)
@@ -369,7 +380,7 @@ def intensity_chart(intensity: pd.DataFrame, lang: str, report=None) -> tuple[Fi
             rows["output_per_worker"], rows.get("is_approximate", [False] * len(rows)).fillna(False)
         )
     ]
-    fig = hbar_chart(
+    return described_hbar_chart(
         labels,
         rows["output_per_worker"],
         title=title,
@@ -379,13 +390,6 @@ def intensity_chart(intensity: pd.DataFrame, lang: str, report=None) -> tuple[Fi
         value_texts=texts,
         note=present.t("chart.intensity.note", lang),
     )
-    alt = present.t(
-        "alt.bars",
-        lang,
-        title=title,
-        items=present.t("alt.sep", lang).join(f"{label} {text}" for label, text in zip(labels, texts)),
-    )
-    return fig, f"{alt} {source}"
 
 
 def attainment_chart(attainment: pd.DataFrame, lang: str, report=None) -> tuple[Figure, str]:
@@ -395,13 +399,12 @@ def attainment_chart(attainment: pd.DataFrame, lang: str, report=None) -> tuple[
     ratio = present.attainment_ratio(attainment)
     rows = attainment.assign(_ratio=ratio)[ratio.notna()].reset_index(drop=True)
     if rows.empty:
-        msg = present.t("chart.no_data", lang)
-        return _draw(lambda: _empty(title, msg, source)), f"{title}: {msg}"
+        return no_data_chart(title, present.t("chart.no_data", lang), source)
     labels = _label_column(rows, lang).tolist()
     pcts = (rows["_ratio"] * 100).tolist()
     texts = [present.fmt_pct(r, lang) for r in rows["_ratio"]]
     colors = [COLORS["ok"] if p >= 100 else COLORS["flag"] for p in pcts]
-    fig = hbar_chart(
+    return described_hbar_chart(
         labels,
         pcts,
         title=title,
@@ -415,13 +418,6 @@ def attainment_chart(attainment: pd.DataFrame, lang: str, report=None) -> tuple[
         xmax=max(pcts + [100]) * 1.25,
         note=present.t("chart.attainment.note", lang),
     )
-    alt = present.t(
-        "alt.bars",
-        lang,
-        title=title,
-        items=present.t("alt.sep", lang).join(f"{label} {text}" for label, text in zip(labels, texts)),
-    )
-    return fig, f"{alt} {source}"
 
 
 def share_chart(completeness: pd.DataFrame, lang: str, place_name: str, report=None) -> tuple[Figure, str]:
@@ -430,15 +426,14 @@ def share_chart(completeness: pd.DataFrame, lang: str, place_name: str, report=N
     rows = completeness[completeness["share"].notna()].reset_index(drop=True)
     source = source_line(present.figure_sections(rows, report), lang)
     if rows.empty:
-        msg = present.t("chart.share.none", lang, place=place_name)
-        return _draw(lambda: _empty(title, msg, source)), f"{title}: {msg}"
+        return no_data_chart(title, present.t("chart.share.none", lang, place=place_name), source)
     labels = _label_column(rows, lang).tolist()
     pcts = (rows["share"] * 100).tolist()
     texts = [
         f"{present.fmt_pct(s, lang)} ({present.fmt_number(a, lang)} / {present.fmt_number(b, lang)})"
         for s, a, b in zip(rows["share"], rows["place_value"], rows["project_value"])
     ]
-    fig = hbar_chart(
+    return described_hbar_chart(
         labels,
         pcts,
         title=title,
@@ -446,16 +441,9 @@ def share_chart(completeness: pd.DataFrame, lang: str, place_name: str, report=N
         source=source,
         lang=lang,
         value_texts=texts,
-        xmax=max(pcts + [100]) * 1.3,
+        xmax=max(pcts) * 1.8,  # room for the "34.8% (662 / 1,900)" labels; no 100 % line to reach
         note=present.t("chart.share.note", lang),
     )
-    alt = present.t(
-        "alt.bars",
-        lang,
-        title=title,
-        items=present.t("alt.sep", lang).join(f"{label} {text}" for label, text in zip(labels, texts)),
-    )
-    return fig, f"{alt} {source}"
 
 
 def completeness_chart(
@@ -531,11 +519,10 @@ def cost_chart(costs: pd.DataFrame, lang: str, report=None) -> tuple[Figure, str
     source = source_line(sections, lang)
     rows = costs[costs[value_col].notna()].reset_index(drop=True)
     if rows.empty:
-        msg = present.t("chart.no_data", lang)
-        return _draw(lambda: _empty(title, msg, source)), f"{title}: {msg}"
+        return no_data_chart(title, present.t("chart.no_data", lang), source)
     labels = _label_column(rows, lang).tolist()
     texts = [present.fmt_number(v, lang, digits=2) for v in rows[value_col]]
-    fig = hbar_chart(
+    return described_hbar_chart(
         labels,
         rows[value_col],
         title=title,
@@ -545,13 +532,6 @@ def cost_chart(costs: pd.DataFrame, lang: str, report=None) -> tuple[Figure, str
         value_texts=texts,
         note=present.t("chart.cost.note", lang),
     )
-    alt = present.t(
-        "alt.bars",
-        lang,
-        title=title,
-        items=present.t("alt.sep", lang).join(f"{label} {text}" for label, text in zip(labels, texts)),
-    )
-    return fig, f"{alt} {source}"
 
 
 def timeline_chart(
@@ -571,8 +551,7 @@ def timeline_chart(
         shown = [k for k in changing.index if changing[k] > 1][:max_series]
         frame = frame[frame["_series"].isin(shown)]
     if frame.empty:
-        msg = present.t("chart.no_data", lang)
-        return _draw(lambda: _empty(title, msg, source)), f"{title}: {msg}"
+        return no_data_chart(title, present.t("chart.no_data", lang), source)
     undated = present.t("chart.timeline.undated", lang)
 
     def tick(row) -> str:
