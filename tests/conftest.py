@@ -109,6 +109,22 @@ def mini_report(tmp_path, monkeypatch) -> Path:
     return write_mini_report(tmp_path)
 
 
+@pytest.fixture(scope="session")
+def seed():
+    """The seed report, loaded once (a test must not modify it; use seed_copy to break data)."""
+    from analysis.load import load_report
+
+    return load_report(SEED_REPORT)
+
+
+@pytest.fixture
+def mini(mini_report):
+    """The small synthetic report, loaded."""
+    from analysis.load import load_report
+
+    return load_report(mini_report)
+
+
 @pytest.fixture
 def seed_copy(tmp_path, monkeypatch) -> Path:
     """A copy of the seed report folder (and its raw source) that a test may break."""

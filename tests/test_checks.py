@@ -5,12 +5,9 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-import pytest
 
 from analysis import checks as c
 from analysis.cli import main
-from analysis.load import load_report, validate_report
-from conftest import SEED_REPORT
 from engine_data import fig, line, make_report, total
 
 COLUMNS = [
@@ -25,19 +22,6 @@ COLUMNS = [
     "explanation_zh",
     "explanation_en",
 ]
-
-
-@pytest.fixture
-def mini(mini_report):
-    return load_report(mini_report)
-
-
-@pytest.fixture(scope="module")
-def seed():
-    report, problems = validate_report(SEED_REPORT)
-    if problems:
-        pytest.skip(f"the seed report does not validate yet ({len(problems)} problems)")
-    return report
 
 
 def ids(findings: pd.DataFrame) -> dict[str, str]:

@@ -11,26 +11,13 @@ import pytest
 from analysis import metrics as m
 from analysis.cli import main
 from analysis.errors import UsageError
-from analysis.load import load_report, validate_report
+from analysis.load import load_report
 from conftest import SEED_REPORT
 from engine_data import fig, line, make_report, total
 
 # ------------------------------------------------------------------------------------------------------------
 # fixtures
 # ------------------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def mini(mini_report):
-    return load_report(mini_report)
-
-
-@pytest.fixture(scope="module")
-def seed():
-    report, problems = validate_report(SEED_REPORT)
-    if problems:
-        pytest.skip(f"the seed report does not validate yet ({len(problems)} problems)")
-    return report
 
 
 def row(frame: pd.DataFrame, column: str, key: str) -> pd.Series:

@@ -11,13 +11,6 @@ from matplotlib.figure import Figure
 
 from analysis import metrics, plots
 from analysis.errors import CloseoutError
-from analysis.load import load_report
-from conftest import SEED_REPORT
-
-
-@pytest.fixture(scope="module")
-def seed():
-    return load_report(SEED_REPORT)
 
 
 def all_charts(report, lang):
