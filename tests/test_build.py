@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -10,12 +11,12 @@ from pathlib import Path
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, SEED_REPORT
 
 from analysis import build, checks, metrics, present
 from analysis.cli import main
 from analysis.errors import UsageError
 from analysis.load import load_report
+from conftest import ROOT, SEED_REPORT
 
 SUBSET = ["jinjiang", "qingyang"]
 _BASE64 = re.compile(r"base64,[A-Za-z0-9+/=]+")
@@ -257,6 +258,28 @@ def test_failing_place_is_isolated(tmp_path, monkeypatch, capsys):
         "jinjiang": "ok",
         "qingyang": "failed",
     }
+
+
+def test_failed_page_does_not_poison_the_next_one_in_the_same_kernel(tmp_path, monkeypatch, subset_builds):
+    """One worker: the place after a failing one runs in a new kernel and its page is byte-identical."""
+    real = build.notebook_parameters
+
+    def broken(kind, report_dir, place_id, lang, profile):
+        params = real(kind, report_dir, place_id, lang, profile)
+        if place_id == "jinjiang":
+            params["place_id"] = "no_such_place"
+        return params
+
+    monkeypatch.setattr(build, "notebook_parameters", broken)
+    with pytest.raises(build.NotebookFailures, match="place jinjiang"):
+        build.build(SEED_REPORT, places=SUBSET, out=tmp_path, workers=1)
+    folder = tmp_path / "anxin-plan-2020"
+    assert (folder / "qingyang.html").read_bytes() == (subset_builds[0] / "qingyang.html").read_bytes()
+    log = (folder / "build-log.txt").read_text(encoding="utf-8")
+    qingyang = log.split("\nqingyang\t", 1)[1].split("\n")
+    notes = list(itertools.takewhile(lambda line: line.startswith("  "), qingyang[1:]))
+    assert any("warm kernel replaced" in note for note in notes), log
+    assert (folder / "executed" / "jinjiang.ipynb").is_file() and not (folder / "jinjiang.html").exists()
 
 
 def test_interrupted_build_keeps_previous_output(tmp_path, monkeypatch, seed_build):

@@ -36,6 +36,25 @@ KERNEL_NAME = "closeout-analysis"
 TEMPLATE_NAME = "closeout"
 ATTEMPTS = 3
 CELL_TIMEOUT = 600
+# The papermill engine: one warm kernel per worker, reset between notebooks (analysis/engine.py, imported
+# when the first notebook runs: it imports papermill, which `closeout --help` does not need).
+ENGINE = "closeout-warm"
+# Imported once per kernel (the notebooks import them); the ones under FRESH_MODULES are imported afresh by
+# every notebook, so no module-level state of the package (caches, globals) passes from one page to the next.
+WARM_IMPORTS = (
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "matplotlib.figure",
+    "pandera.pandas",
+    "IPython.display",
+    "analysis.checks",
+    "analysis.load",
+    "analysis.metrics",
+    "analysis.plots",
+    "analysis.present",
+)
+FRESH_MODULES = ("analysis",)
 REMOVE_TAGS = frozenset(
     {"injected-parameters", "parameters", "remove-cell", "remove_cell", "papermill-error-cell-tag"}
 )
@@ -59,7 +78,7 @@ VERSIONED = (
 # Failures of a kernel *start* that papermill/jupyter_client hit when several kernels start at once.
 _KERNEL_START_FAILURES = re.compile(
     r"Kernel died before replying to kernel_info|Address already in use|ZMQError|Kernel didn't respond|"
-    r"kernel_info|Kernel died|DeadKernelError|Timeout waiting for|connection file",
+    r"kernel_info|Kernel died|DeadKernelError|Timeout waiting for|connection file|KernelStartError",
     re.IGNORECASE,
 )
 
@@ -173,11 +192,15 @@ def run_job(job: Job, out_dir: str, scratch: str, kernel_name: str = KERNEL_NAME
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    from analysis import engine
+
     started = time.monotonic()
     out = Path(out_dir)
     executed = out / job.executed
     executed.parent.mkdir(parents=True, exist_ok=True)
     result = JobResult(job.name, "ok")
+    engine.register()  # the entry point registers it too; this also covers a source tree not reinstalled
+    stats = dict(engine.STATS)
     for attempt in range(1, ATTEMPTS + 1):
         result.attempts = attempt
         try:
@@ -185,6 +208,7 @@ def run_job(job: Job, out_dir: str, scratch: str, kernel_name: str = KERNEL_NAME
                 job.notebook,
                 str(executed),
                 parameters=job.parameters,
+                engine_name=ENGINE,
                 kernel_name=kernel_name,
                 language="python",
                 progress_bar=False,
@@ -193,6 +217,8 @@ def run_job(job: Job, out_dir: str, scratch: str, kernel_name: str = KERNEL_NAME
                 cwd=scratch,
                 start_timeout=120,
                 execution_timeout=CELL_TIMEOUT,
+                warm_imports=WARM_IMPORTS,
+                fresh_modules=FRESH_MODULES,
             )
             break
         except PapermillExecutionError as exc:
@@ -211,6 +237,13 @@ def run_job(job: Job, out_dir: str, scratch: str, kernel_name: str = KERNEL_NAME
             result.status, result.cell = "failed", "kernel start" if _is_kernel_start_failure(exc) else "-"
             result.error = f"{type(exc).__name__}: {_one_line(str(exc))}"
             break
+    for key, note in (
+        ("starts", "warm kernel started"),
+        ("restarts", "warm kernel replaced (the previous one failed, died or was dirty)"),
+        ("reset_failures", "warm kernel reset failed; kernel replaced"),
+    ):
+        if engine.STATS[key] > stats[key]:
+            result.notes.append(f"{note} ({engine.STATS[key] - stats[key]}x)")
     report_dir = str(job.parameters.get("report_dir", ""))
     machine = {
         report_dir: f"<{Path(report_dir).name}>",
@@ -305,6 +338,9 @@ def clean_notebook(nb):
     return nb, notes
 
 
+_EXPORTERS: dict[int, object] = {}
+
+
 def exporter():
     """The nbconvert HTML exporter with the closeout template: no input, no prompts, no anchor links."""
     from nbconvert import HTMLExporter
@@ -322,13 +358,21 @@ def exporter():
     )
 
 
+def _shared_exporter():
+    """One exporter per thread, built on first use (building one loads the templates: ~0.3 s a page)."""
+    key = threading.get_ident()
+    if key not in _EXPORTERS:
+        _EXPORTERS[key] = exporter()
+    return _EXPORTERS[key]
+
+
 def render_html(executed: Path, title: str, lang: str) -> tuple[str, list[str]]:
     """One executed notebook as a self-contained page (the same notebook outputs give the same bytes)."""
     import nbformat
 
     nb, notes = clean_notebook(nbformat.read(str(executed), as_version=4))
     nb.metadata["title"] = title
-    html, _ = exporter().from_notebook_node(
+    html, _ = _shared_exporter().from_notebook_node(
         nb, resources={"metadata": {"name": title}, "closeout_lang": present.HTML_LANG[lang]}
     )
     return _tidy(html), notes
@@ -395,16 +439,21 @@ def index_page(
 # --- headline figures, CSVs, manifest
 
 
-def headlines(report, jobs: list[Job], lang: str, profile: str | None) -> tuple[dict[str, str], list[str]]:
-    """A one-line summary per page for the index (computed by metrics/checks, never by the index)."""
+def headlines(
+    report, jobs: list[Job], lang: str, profile: str | None, findings: pd.DataFrame | None = None
+) -> tuple[dict[str, str], list[str]]:
+    """A one-line summary per page for the index (computed by metrics/checks, never by the index).
+
+    ``findings`` is ``checks.run_checks(report, profile)`` when the caller has it already."""
     from analysis import checks, metrics
 
     out, notes = {}, []
-    try:
-        findings = checks.run_checks(report, profile)
-    except Exception as exc:  # noqa: BLE001 - the index still lists the pages
-        notes.append(f"headlines: run_checks failed: {type(exc).__name__}: {_one_line(exc)}")
-        findings = None
+    if findings is None:
+        try:
+            findings = checks.run_checks(report, profile)
+        except Exception as exc:  # noqa: BLE001 - the index still lists the pages
+            notes.append(f"headlines: run_checks failed: {type(exc).__name__}: {_one_line(exc)}")
+            findings = None
     for job in jobs:
         try:
             if job.kind == "overview":
@@ -501,9 +550,14 @@ def manifest(
     lang: str,
     profile: str | None,
     places: list[str] | None,
+    *,
+    files: dict[str, str] | None = None,
+    package_versions: dict[str, str] | None = None,
 ) -> str:
-    """manifest.json: parameters, data hash, versions and the status of each notebook (no durations)."""
-    files = data_files(report)
+    """manifest.json: parameters, data hash, versions and the status of each notebook (no durations).
+
+    ``files`` (:func:`data_files`) and ``package_versions`` (:func:`versions`) when the caller has them."""
+    files = data_files(report) if files is None else files
     digest = hashlib.sha256("".join(f"{k}\0{v}\n" for k, v in files.items()).encode()).hexdigest()
     pages = []
     for job in jobs:
@@ -525,7 +579,7 @@ def manifest(
         "parameters": {"lang": lang, "profile": profile, "places": places or "all"},
         "data_sha256": digest,
         "data_files": files,
-        "versions": versions(),
+        "versions": versions() if package_versions is None else package_versions,
         "pages": pages,
     }
     return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
@@ -575,13 +629,21 @@ def _run_all(
     )
     try:
         if workers <= 1 or len(jobs) <= 1:
-            for job in jobs:
-                results[job.name] = run_job(job, str(out_dir), str(scratch))
-                bar.set_postfix_str(job.name)
-                bar.update()
+            try:
+                for job in jobs:
+                    results[job.name] = run_job(job, str(out_dir), str(scratch))
+                    bar.set_postfix_str(job.name)
+                    bar.update()
+            finally:
+                _shutdown_kernels()  # this process's warm kernel lives as long as the build
         else:
             ctx = multiprocessing.get_context("spawn")
-            pool = cf.ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx)
+            pool = cf.ProcessPoolExecutor(
+                max_workers=min(workers, len(jobs)),
+                mp_context=ctx,
+                initializer=_worker_started,
+                initargs=(os.getpid(),),
+            )
             try:
                 futures = {pool.submit(run_job, job, str(out_dir), str(scratch)): job for job in jobs}
                 for future in cf.as_completed(futures):
@@ -603,6 +665,69 @@ def _run_all(
     return results
 
 
+def _worker_started(parent: int) -> None:
+    """In each worker process: stop its warm kernel when the pool shuts the worker down (multiprocessing runs
+    these finalizers, not atexit, in its children), and exit with it if the build process dies (a killed build
+    leaves no worker, and so no kernel, behind)."""
+    from multiprocessing import util
+
+    util.Finalize(None, _shutdown_kernels, exitpriority=100)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="closeout-watch").start()
+
+
+def _shutdown_kernels() -> None:
+    if "analysis.engine" in sys.modules:
+        sys.modules["analysis.engine"].shutdown()
+
+
+def _exit_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    if "analysis.engine" in sys.modules:
+        sys.modules["analysis.engine"].kill()
+    os._exit(1)
+
+
+class _Background:
+    """A function run in a daemon thread (an interrupted build does not wait for it); result() re-raises."""
+
+    def __init__(self, fn, *args):
+        self._value, self._error = None, None
+        self._thread = threading.Thread(target=self._run, args=(fn, *args), daemon=True, name="closeout-index")
+        self._thread.start()
+
+    def _run(self, fn, *args):
+        try:
+            self._value = fn(*args)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            self._error = exc
+
+    def result(self):
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+def report_products(report, jobs: list[Job], lang: str, profile: str | None) -> dict:
+    """What the index, CSVs and manifest need from the data alone (no notebook): computed while the
+    notebooks run. Findings are computed once (headlines and findings.csv share them)."""
+    from analysis import checks, metrics
+
+    started = time.monotonic()
+    out: dict = {"findings": None, "findings_error": None}
+    try:
+        out["findings"] = checks.run_checks(report, profile)
+    except Exception as exc:  # noqa: BLE001 - raised again when findings.csv is written
+        out["findings_error"] = exc
+    out["headlines"] = headlines(report, jobs, lang, profile, findings=out["findings"])
+    out["metrics"] = metrics_frame(metrics.all_metrics(report, profile))
+    out["files"] = data_files(report)
+    out["versions"] = versions()
+    out["seconds"] = time.monotonic() - started
+    return out
+
+
 def build(
     report_dir: str | Path = DEFAULT_REPORT,
     *,
@@ -619,7 +744,6 @@ def build(
     interrupted build leaves it intact). Failed pages do not stop the others: the build completes, marks them
     failed in the index and manifest, keeps their executed notebooks, then raises NotebookFailures.
     """
-    from analysis import checks, metrics
     from analysis.load import load_report
     from analysis.plots import cjk_font
 
@@ -636,7 +760,8 @@ def build(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     final = out / report.id
-    tmp = Path(tempfile.mkdtemp(prefix=f".{report.id}.building-", dir=out))
+    recover(out, report.id)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{report.id}.building-{os.getpid()}-", dir=out))
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; the published folder follows the umask
@@ -649,18 +774,37 @@ def build(
             filter(None, [str(scratch / "jupyter"), old_jupyter_path])
         )
         (tmp / "executed").mkdir()
+        products = _Background(report_products, report, jobs, lang, profile)
+        notebooks_started = time.monotonic()
         results = _run_all(jobs, tmp, scratch, workers, report.id)
-        lines, notes = headlines(report, jobs, lang, profile)
+        notebooks_seconds = time.monotonic() - notebooks_started
+        waited = time.monotonic()
+        made = products.result()
+        waited = time.monotonic() - waited
+        lines, notes = made["headlines"]
         (tmp / "index.html").write_text(index_page(report, jobs, results, lines, lang), encoding="utf-8")
-        write_csv(metrics_frame(metrics.all_metrics(report, profile)), tmp / "metrics.csv")
-        write_csv(checks.run_checks(report, profile), tmp / "findings.csv")
+        write_csv(made["metrics"], tmp / "metrics.csv")
+        if made["findings_error"] is not None:
+            raise made["findings_error"]
+        write_csv(made["findings"], tmp / "findings.csv")
         (tmp / "manifest.json").write_text(
-            manifest(report, jobs, results, lang, profile, places), encoding="utf-8"
+            manifest(
+                report,
+                jobs,
+                results,
+                lang,
+                profile,
+                places,
+                files=made["files"],
+                package_versions=made["versions"],
+            ),
+            encoding="utf-8",
         )
         log = [
             (
                 f"closeout build {report.id}: {len(jobs)} notebook(s), workers {workers}, "
-                f"{time.monotonic() - started:.1f} s"
+                f"{time.monotonic() - started:.1f} s (notebooks {notebooks_seconds:.1f} s; index, CSVs and "
+                f"manifest {made['seconds']:.1f} s alongside, {waited:.1f} s waited for after the notebooks)"
             )
         ]
         for job in jobs:
@@ -706,11 +850,51 @@ def _raise_on_sigterm():
     return signal.signal(signal.SIGTERM, _interrupted)
 
 
+def _owner_alive(folder: Path) -> bool:
+    """Whether the build that made ``.<id>.building-<pid>-…`` / ``.<id>.old-<pid>-…`` is still running."""
+    try:
+        pid = int(folder.name.rsplit(".", 1)[1].split("-")[1])
+    except (IndexError, ValueError):
+        return False  # not a name this version writes: a leftover
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return pid != os.getpid()  # our own pid: left by an earlier build in this process
+
+
+def recover(out: Path, report_id: str) -> list[str]:
+    """Tidy what a killed build (SIGKILL, power loss) left in ``out``; returns what it did, for the log.
+
+    A previous output moved aside in the instant of the swap (``.<id>.old-<pid>-…``) is moved back when the
+    output itself is missing, and temporary folders of builds that are no longer running are deleted.
+    Folders of a build still running (its pid is alive) are left alone.
+    """
+    done = []
+    final = out / report_id
+    for folder in sorted(out.glob(f".{report_id}.old-*")):
+        if _owner_alive(folder):
+            continue
+        if not final.exists():
+            os.replace(folder, final)
+            done.append(f"restored the previous output from {folder.name}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+            done.append(f"removed {folder.name}")
+    for folder in sorted(out.glob(f".{report_id}.building-*")):
+        if not _owner_alive(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+            done.append(f"removed {folder.name}, left by a build that was killed")
+    return done
+
+
 def _replace(tmp: Path, final: Path) -> None:
     """Swap the finished build in for the previous output (two renames in the same folder)."""
     old = None
     if final.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.parent))
+        old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-{os.getpid()}-", dir=final.parent))
         os.rmdir(old)
         os.replace(final, old)
     os.replace(tmp, final)
