@@ -366,3 +366,15 @@ def test_build_is_a_closeout_subcommand(capsys):
     help_text = capsys.readouterr().out
     for option in ("--place", "--out", "--workers", "--lang", "--profile"):
         assert option in help_text
+
+
+def test_no_warning_or_glyph_message_in_any_executed_notebook(seed_build):
+    """No executed notebook has stderr output or an error: no 'Glyph … missing', no warning, no traceback."""
+    for path in sorted((seed_build / "executed").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            for output in cell.get("outputs", []):
+                text = output.get("text", "") if output.get("output_type") == "stream" else ""
+                assert output.get("output_type") != "error", f"{path.name}: {output.get('ename')}"
+                assert output.get("name") != "stderr", f"{path.name}: stderr output {text[:200]!r}"
+                assert "Glyph" not in text and "Warning" not in text, f"{path.name}: {text[:200]!r}"
