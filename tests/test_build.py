@@ -252,6 +252,10 @@ def test_failing_place_is_isolated(tmp_path, monkeypatch, capsys):
     index = BeautifulSoup((folder / "index.html").read_text(encoding="utf-8"), "html.parser")
     failed = index.find("tr", class_="page-failed")
     assert failed and "失败" in failed.get_text() and failed.find("a")["href"] == "executed/qingyang.ipynb"
+    index_text = (folder / "index.html").read_text(encoding="utf-8")
+    for leak in ("no_such_place", "UsageError", "Traceback", "cell In ["):
+        assert leak not in index_text, f"error details on the shared index page: {leak}"
+    assert "no_such_place" in (folder / "build-log.txt").read_text(encoding="utf-8")
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert {p["name"]: p["status"] for p in manifest["pages"]} == {
         "overview": "ok",
