@@ -224,17 +224,22 @@ def test_bad_parameters_fail_before_running(tmp_path, monkeypatch, kwargs, messa
         build.build(SEED_REPORT, out=tmp_path / "out", **kwargs)
 
 
-def test_failing_place_is_isolated(tmp_path, monkeypatch, capsys):
-    """A failing place does not stop the others: marked failed, its notebook kept, the exit code non-zero."""
+def break_place(monkeypatch, place: str) -> None:
+    """Make the notebook of ``place`` fail in its first analysis cell (an unknown place id is passed)."""
     real = build.notebook_parameters
 
     def broken(kind, report_dir, place_id, lang, profile):
         params = real(kind, report_dir, place_id, lang, profile)
-        if place_id == "qingyang":
+        if place_id == place:
             params["place_id"] = "no_such_place"
         return params
 
     monkeypatch.setattr(build, "notebook_parameters", broken)
+
+
+def test_failing_place_is_isolated(tmp_path, monkeypatch, capsys):
+    """A failing place does not stop the others: marked failed, its notebook kept, the exit code non-zero."""
+    break_place(monkeypatch, "qingyang")
     code = main(
         ["build", str(SEED_REPORT), "--place", *SUBSET, "--out", str(tmp_path / "out"), "--workers", "2"]
     )
@@ -266,15 +271,7 @@ def test_failing_place_is_isolated(tmp_path, monkeypatch, capsys):
 
 def test_failed_page_does_not_poison_the_next_one_in_the_same_kernel(tmp_path, monkeypatch, subset_builds):
     """One worker: the place after a failing one runs in a new kernel and its page is byte-identical."""
-    real = build.notebook_parameters
-
-    def broken(kind, report_dir, place_id, lang, profile):
-        params = real(kind, report_dir, place_id, lang, profile)
-        if place_id == "jinjiang":
-            params["place_id"] = "no_such_place"
-        return params
-
-    monkeypatch.setattr(build, "notebook_parameters", broken)
+    break_place(monkeypatch, "jinjiang")
     with pytest.raises(build.NotebookFailures, match="place jinjiang"):
         build.build(SEED_REPORT, places=SUBSET, out=tmp_path, workers=1)
     folder = tmp_path / "anxin-plan-2020"
