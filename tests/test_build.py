@@ -352,12 +352,33 @@ def test_another_report_builds_and_its_strings_are_escaped(mini_report, tmp_path
         ),
         encoding="utf-8",
     )
+    metrics_csv = mini_report / "metrics.csv"
+    metrics_csv.write_text(
+        metrics_csv.read_text(encoding="utf-8").replace(
+            "入户,Households visited", '入户<img src=x onerror="alert(1)">,Households <img src=x onerror=alert(1)>'
+        ),
+        encoding="utf-8",
+    )
+    figures_csv = mini_report / "figures.csv"
+    figures_csv.write_text(
+        figures_csv.read_text(encoding="utf-8").replace(
+            "households_visited,入户,12000", 'households_visited,"[点我](javascript:alert(1)) **粗体**",12000'
+        ),
+        encoding="utf-8",
+    )
     folder = build.build(mini_report, out=tmp_path / "out", workers=2)
     html = (folder / "jinjiang.html").read_text(encoding="utf-8")
     assert "<script>x()" not in html and "锦江区&lt;script&gt;x()&lt;/script&gt;&amp;" in html
     assert (folder / "overview.html").is_file() and (folder / "index.html").is_file()
     index = (folder / "index.html").read_text(encoding="utf-8")
     assert "<script>" not in index and "&lt;script&gt;" in index
+    for page in ("index.html", "overview.html", "jinjiang.html"):
+        text = (folder / page).read_text(encoding="utf-8")
+        soup = BeautifulSoup(text, "html.parser")
+        assert not soup.find_all(attrs={"onerror": True}), f"{page}: an element with onerror"
+        assert not soup.find_all("a", href=re.compile(r"^javascript:", re.I)), f"{page}: a javascript: link"
+        assert "<strong>粗体</strong>" not in text, f"{page}: markdown from data was rendered"
+    assert "&lt;img src=x onerror" in (folder / "overview.html").read_text(encoding="utf-8")
 
 
 def test_build_is_a_closeout_subcommand(capsys):
