@@ -33,7 +33,7 @@ def warm(tmp_path, monkeypatch):
     engine.shutdown()
     counter = iter(range(1000))
 
-    def run(*sources: str, fresh=("analysis",), imports=("pandas", "matplotlib"), **params):
+    def run(*sources: str, fresh=("analysis",), imports=("pandas", "matplotlib"), recycle_after=0, **params):
         nb = nbformat.v4.new_notebook()
         nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python 3", "language": "python"}
         nb.cells = [nbformat.v4.new_code_cell(source) for source in sources]
@@ -54,6 +54,7 @@ def warm(tmp_path, monkeypatch):
             execution_timeout=60,
             warm_imports=imports,
             fresh_modules=fresh,
+            recycle_after=recycle_after,
         )
 
     yield run
@@ -197,6 +198,12 @@ def test_a_kernel_killed_between_notebooks_is_replaced(warm):
     psutil.Process(pid).kill()
     psutil.Process(pid).wait(10)
     assert kernel_pid(warm) != pid
+
+
+def test_recycle_after_replaces_the_kernel_every_n_notebooks(warm):
+    """With recycle_after=2 the third notebook runs in a new kernel (bounds what a long batch accumulates)."""
+    pids = [int(outputs(warm("import os; print(os.getpid())", recycle_after=2))[0]) for _ in range(3)]
+    assert pids[0] == pids[1] != pids[2]
 
 
 def test_shutdown_leaves_no_kernel_process(warm):

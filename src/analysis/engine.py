@@ -143,7 +143,6 @@ class WarmKernel:
         self.kc = None
         self.runs = 0
         self.dirty = False
-        self.started_at = 0.0
         self._ipc_dir: str | None = None
 
     # --- life cycle
@@ -177,7 +176,6 @@ class WarmKernel:
         except BaseException:
             self.shutdown(now=True)
             raise
-        self.started_at = time.monotonic()
 
     def alive(self) -> bool:
         from nbclient.util import run_sync
