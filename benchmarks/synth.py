@@ -247,9 +247,9 @@ def generate(root: str | Path, n: int, seed: int = 2020) -> Path:
         ["communities", "一.1", f"至少 {target_communities} 个社区", f"At least {target_communities} communities",
          f_t_comm],
     ])
-    _write_csv(folder / "target_achievements.csv", ["target_id", "figure_id", "combine", "note"], [
-        ["households", f_hh, "alternative", "achievement printed in 户, target in 户次"],
-        ["communities", f_comm, "alternative", ""],
+    _write_csv(folder / "target_achievements.csv", ["target_id", "figure_id", "combine", "note_zh", "note_en"], [
+        ["households", f_hh, "alternative", "完成数以户计，目标以户次计", "achievement printed in 户, target in 户次"],
+        ["communities", f_comm, "alternative", "", ""],
     ])
     _write_csv(folder / "workforce.csv", ["team_id", "section", "label_zh", "label_en", "workers_figure_id",
                                           "place_id", "note"],

@@ -68,10 +68,10 @@ F009,二.1),communities_served,社区,20,,communities,个,approximate,true,2020-
 households,一.1,入户排查 10000 户次,Screen 10000 household-visits,F003
 communities,一.1,至少 10 个社区,At least 10 communities,F002
 """,
-    "target_achievements.csv": """target_id,figure_id,combine,note
-households,F005,alternative,
-households,F007,alternative,
-communities,F009,sum,
+    "target_achievements.csv": """target_id,figure_id,combine,note_zh,note_en
+households,F005,alternative,,
+households,F007,alternative,,
+communities,F009,sum,,
 """,
     "workforce.csv": """team_id,section,label_zh,label_en,workers_figure_id,place_id,note
 screening,一.1,社工,Social workers,F004,,

@@ -134,6 +134,7 @@ def test_overview_shows_every_section_and_finding(seed_build, seed):
     for message in findings["message_zh"]:
         assert message in text
     assert "需说明" in text
+    assert "单位不同：目标以人次计，完成数以名计" in text  # a target's caveat, in Chinese on the Chinese page
 
 
 def test_pages_have_no_code_or_input(seed_build):

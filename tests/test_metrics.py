@@ -73,7 +73,8 @@ def test_target_attainment_on_mini(mini):
     assert households["other_figure_ids"] == "F005"
     assert households["attainment_ratio"] == pytest.approx(1.25)
     assert households["cutoff_date"] == pd.Timestamp("2020-03-01")
-    assert "units differ" in households["note"]
+    assert households["note_en"] == "units differ: target in household_times, achieved in households"
+    assert households["note_zh"] == "单位不同：目标以户次计，完成数以户计"
     communities = row(out, "target_id", "communities")
     assert communities["achieved_value"] == 20 and communities["attainment_ratio"] == pytest.approx(2.0)
     assert bool(communities["is_approximate"]) is True
@@ -135,7 +136,8 @@ def test_zero_target_and_missing_achievement_give_nan():
     none = targets_report([], [])
     (t,) = m.target_attainment(none).itertuples()
     assert (
-        math.isnan(t.achieved_value) and math.isnan(t.attainment_ratio) and t.note == "no achievement figure"
+        math.isnan(t.achieved_value) and math.isnan(t.attainment_ratio) and t.note_en == "no achievement figure"
+        and t.note_zh == "报告未给出完成数"
     )
 
 

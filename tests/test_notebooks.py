@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from nbclient import NotebookClient
 
-from analysis import present
+from analysis import metrics, present
 from analysis.build import DISTRICT_NOTEBOOK, NOTEBOOKS, OVERVIEW_NOTEBOOK
 from analysis.load import load_report
 from conftest import ROOT, SEED_REPORT
@@ -113,6 +113,14 @@ def test_tables_escape_data():
     )
     assert "<script>" not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert '<div class="table-wrap">' in html
+
+
+def test_attainment_table_shows_the_note_in_the_page_language(seed):
+    """A target's caveat (户 vs 户次) is shown on the Chinese page in Chinese and on the English page in English."""
+    attainment = metrics.target_attainment(seed)
+    zh, en = present.attainment_table(attainment, "zh"), present.attainment_table(attainment, "en")
+    assert "完成数以户计，目标以户次计" in zh and "achievement printed in" not in zh
+    assert "achievement printed in 户 (households)" in en and "完成数以户计" not in en
 
 
 def test_findings_escape_quotes_and_messages():

@@ -295,7 +295,8 @@ TARGET_COLUMNS = [
     "cutoff_date",
     "attainment_ratio",
     "is_approximate",
-    "note",
+    "note_zh",
+    "note_en",
 ]
 
 
@@ -305,7 +306,8 @@ def target_attainment(report: Report) -> pd.DataFrame:
     Columns: target_id, label_zh, label_en, target_figure_id, target_value, unit (of the target),
     achieved_value, achieved_unit, achieved_figure_ids (';'), other_figure_ids (alternatives not used, ';'),
     cutoff_date (latest cut-off among the figures used), attainment_ratio (achieved ÷ target; NaN without an
-    achievement or a zero target), is_approximate (the target or any figure used is approximate), note.
+    achievement or a zero target), is_approximate (the target or any figure used is approximate), note_zh and
+    note_en (why the ratio needs care: no achievement figure, units that differ, the notes of the rows used).
 
     Of the ``alternative`` achievements the latest is used: the latest cut-off date among dated ones; when
     none is dated, the one later in the report. ``sum`` achievements are added to it.
@@ -323,13 +325,18 @@ def target_attainment(report: Report) -> pd.DataFrame:
         others = alts.drop(index=[chosen] if chosen else []).sort_values("order")
         achieved = used["value"].sum() if len(used) else math.nan
         units = list(dict.fromkeys(used["unit"]))
-        notes = []
+        notes: dict[str, list[str]] = {"zh": [], "en": []}
         if not len(used):
-            notes.append("no achievement figure")
+            notes["zh"].append("报告未给出完成数")
+            notes["en"].append("no achievement figure")
         elif units != [target["unit"]]:
-            notes.append(f"units differ: target in {target['unit']}, achieved in {', '.join(units)}")
-        used_notes = mine.set_index("figure_id")["note"].reindex(used.index).dropna()
-        notes += list(dict.fromkeys(str(n) for n in used_notes if str(n).strip()))
+            units_zh = "、".join(dict.fromkeys(used["unit_zh"]))
+            notes["zh"].append(f"单位不同：目标以{target['unit_zh']}计，完成数以{units_zh}计")
+            notes["en"].append(f"units differ: target in {target['unit']}, achieved in {', '.join(units)}")
+        rows_used = mine.set_index("figure_id").reindex(used.index)
+        for lang in ("zh", "en"):
+            column = rows_used.get(f"note_{lang}", pd.Series(dtype=object)).dropna()
+            notes[lang] += list(dict.fromkeys(str(n) for n in column if str(n).strip()))
         rows.append(
             {
                 "target_id": t.target_id,
@@ -345,7 +352,8 @@ def target_attainment(report: Report) -> pd.DataFrame:
                 "cutoff_date": used["cutoff_date"].max() if len(used) else pd.NaT,
                 "attainment_ratio": achieved / target["value"] if len(used) and target["value"] else math.nan,
                 "is_approximate": bool(target["is_approximate"]) or bool(used["is_approximate"].any()),
-                "note": "; ".join(notes),
+                "note_zh": "；".join(notes["zh"]),
+                "note_en": "; ".join(notes["en"]),
             }
         )
     out = pd.DataFrame(rows, columns=TARGET_COLUMNS)
@@ -1090,7 +1098,7 @@ def _coverage_rows(report: Report) -> list[dict]:
             "denominator": t.target_value,
             "denominator_figure_ids": t.target_figure_id,
             "is_approximate": t.is_approximate,
-            "note": t.note,
+            "note": t.note_en,
         }
         for t in target_attainment(report).itertuples()
     ]

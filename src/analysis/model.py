@@ -110,7 +110,8 @@ TABLES: tuple[Table, ...] = (
         _text("label_zh"), _text("label_en"), _id("target_figure_id", FIGURE_ID_PATTERN),
     ), required=False, description="commitments from the proposal"),
     Table("target_achievements", (
-        _id("target_id"), _id("figure_id", FIGURE_ID_PATTERN), _enum("combine", COMBINE), _note(),
+        _id("target_id"), _id("figure_id", FIGURE_ID_PATTERN), _enum("combine", COMBINE), _note("note_zh"),
+        _note("note_en"),
     ), required=False, unique_together=("target_id", "figure_id"), description="figures reporting achievement"),
     Table("workforce", (
         _id("team_id", unique=True), Field("section", checks=(pa.Check.str_matches(SECTION_PATTERN),)),

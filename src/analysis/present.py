@@ -727,6 +727,7 @@ def attainment_table(attainment: pd.DataFrame, lang: str) -> str:
         _ratio=attainment_ratio(attainment),
         _target=[_amount(v, u, lang) for v, u in zip(attainment["target_value"], attainment["unit"])],
         _achieved=[_amount(v, u, lang) for v, u in zip(attainment["achieved_value"], achieved_units)],
+        _note=localized(attainment, "note", lang),
     )
     columns = [
         ("_label", "col.target", "text"),
@@ -735,9 +736,8 @@ def attainment_table(attainment: pd.DataFrame, lang: str) -> str:
         ("_ratio", "col.attainment", "pct"),
         ("cutoff_date", "col.cutoff_date", "date"),
         ("achieved_figure_ids", "col.figure_ids", "ids"),
+        ("_note", "col.note", "text"),
     ]
-    if lang == "en":
-        columns.append(("note", "col.note", "text"))
     return table(frame, columns, lang)
 
 
