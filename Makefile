@@ -5,12 +5,16 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 REPORT ?= data/anxin-plan-2020
 OUT ?= outputs
+PLACES ?= 10 50 200
+NAIVE_MAX ?= 50
+REPEAT ?= 3
+BUILDS ?= 100
 
 .DEFAULT_GOAL := help
-.PHONY: help setup fonts browser test report validate lab lint lock clean
+.PHONY: help setup fonts browser test report validate lab lint bench reliability lock clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.lock pyproject.toml scripts/setup-venv
 	PYTHON=$(PYTHON) VENV=$(VENV) scripts/setup-venv
@@ -35,6 +39,12 @@ validate: $(STAMP) ## check the default report folder against the schema and the
 
 lint: $(STAMP) ## run ruff over the code (also part of make test)
 	$(VENV)/bin/ruff check src tests benchmarks
+
+bench: setup ## time the naive papermill+nbconvert loop vs closeout build vs the compute floor (long; PLACES=…)
+	$(PY) benchmarks/bench.py --places $(PLACES) --naive-max $(NAIVE_MAX) --repeat $(REPEAT)
+
+reliability: setup ## run 100 consecutive `closeout build --workers 2` and count kernel start failures
+	$(PY) benchmarks/reliability.py --builds $(BUILDS)
 
 lab: setup ## open JupyterLab on the notebooks
 	$(VENV)/bin/jupyter lab notebooks/
