@@ -5,8 +5,11 @@ from __future__ import annotations
 import struct
 import warnings
 
+import matplotlib
+import matplotlib.text
 import pandas as pd
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from analysis import metrics, plots
@@ -77,6 +80,54 @@ def test_every_chart_has_title_units_source_and_alt_text(seed, lang):
         if name != "timeline":
             assert any(ax.get_xlabel() for ax in fig.axes), f"{name}: no axis label with units"
         assert len(alt) > 20 and source_word in alt, f"{name}: alt text {alt!r}"
+
+
+def text_boxes(fig: Figure) -> list[tuple[str, object]]:
+    """(text, window extent in pixels) of every text a drawn figure shows."""
+    FigureCanvasAgg(fig)
+    with matplotlib.rc_context(plots.style()):
+        fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    hidden = set()  # tick labels matplotlib keeps but does not draw (ticks outside the axis limits)
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            slack = (high - low) * 1e-6
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                if not low - slack <= tick.get_loc() <= high + slack:
+                    hidden.update({id(tick.label1), id(tick.label2)})
+    return [
+        (t.get_text(), t.get_window_extent(renderer))
+        for t in fig.findobj(matplotlib.text.Text)
+        if t.get_visible() and t.get_text().strip() and id(t) not in hidden
+    ]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_chart_text_stays_inside_the_image_and_never_overlaps(seed, lang):
+    """No title, label, value, note or source line is cut off at the image edge or drawn over another text."""
+    bad = []
+    for name, (fig, _alt) in all_charts(seed, lang).items():
+        boxes = text_boxes(fig)
+        width, height = fig.canvas.get_width_height()
+        for text, box in boxes:
+            if box.x0 < -1 or box.y0 < -1 or box.x1 > width + 1 or box.y1 > height + 1:
+                bad.append(f"{name}: {text!r} outside the {width}x{height} image: {box.bounds}")
+        for i, (a, box_a) in enumerate(boxes):
+            for b, box_b in boxes[i + 1 :]:
+                if box_a.shrunk(0.98, 0.9).overlaps(box_b.shrunk(0.98, 0.9)):
+                    bad.append(f"{name}: {a!r} overlaps {b!r}")
+    assert not bad, "\n".join(bad)
+
+
+def test_charts_are_drawn_for_a_phone_screen(seed):
+    """Charts are at most 640 px wide with 11 pt text, so a 360 px phone shows the text at about 10 px or more."""
+    assert plots.style()["font.size"] >= 11
+    for name, (fig, _alt) in all_charts(seed, "zh").items():
+        png = plots.png_bytes(fig)
+        width = struct.unpack(">I", png[16:20])[0]
+        assert width <= 640, f"{name}: {width} px wide"
+        assert 360 / width * plots.style()["font.size"] * plots.DPI / 72 >= 9.5, name
 
 
 def test_alt_text_carries_the_data(seed):

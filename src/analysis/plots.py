@@ -36,7 +36,8 @@ from analysis import present
 from analysis.errors import CloseoutError
 
 DPI = 110
-WIDTH_IN = 7.6
+FONT_SIZE = 11
+WIDTH_IN = 5.6  # 616 px: on a 390 px phone the text still scales to about 10 px
 PREFERRED_FONTS = (
     "Noto Sans CJK SC",
     "Source Han Sans SC",
@@ -140,7 +141,7 @@ def style() -> dict:
     """The rcParams every chart is drawn and saved with."""
     return {
         "font.family": [cjk_font(), "DejaVu Sans"],
-        "font.size": 10,
+        "font.size": FONT_SIZE,
         "axes.unicode_minus": False,
         "axes.spines.top": False,
         "axes.spines.right": False,
@@ -173,12 +174,69 @@ def _section_order(key: str) -> int:
     return present.section_sort_key(key)[0]
 
 
+_NO_LINE_START = frozenset("，。、；：？！）」』》〉】,.;:?!)%")
+
+
 def _wrap(text: str, lang: str, width: int | None = None) -> str:
-    width = width or (16 if lang == "zh" else 30)
-    return "\n".join(textwrap.wrap(str(text), width=width, break_long_words=True)) or str(text)
+    """``text`` in lines of at most ``width`` characters, as even as the same number of lines allows.
+
+    >>> print(_wrap("每名社工服务个案和困难群众", "zh"))
+    每名社工服务个
+    案和困难群众
+    >>> print(_wrap("协助社区入户和排查，10000 户次", "zh"))
+    协助社区入户和排查，
+    10000 户次
+    """
+    text = str(text)
+    width = width or (12 if lang == "zh" else 24)
+    lines = textwrap.wrap(text, width=width, break_long_words=True)
+    if len(lines) > 1:
+        even = textwrap.wrap(text, width=math.ceil(len(text) / len(lines)), break_long_words=True)
+        if len(even) == len(lines):
+            lines = even
+    for i in range(1, len(lines)):  # no line starts with closing punctuation (，。、) etc.)
+        while lines[i][:1] in _NO_LINE_START and len(lines[i]) > 1:
+            lines[i - 1], lines[i] = lines[i - 1] + lines[i][0], lines[i][1:]
+    return "\n".join(lines) or text
 
 
-def _figure(n_rows: int, *, min_height: float = 2.6, row: float = 0.42) -> Figure:
+def _text_width(text: str, fontsize: float) -> float:
+    """The estimated width of one line of text in inches (CJK characters are about twice as wide)."""
+    em = fontsize / 72 * 1.05
+    return sum(em if ord(c) > 0x2E80 else em / 2 for c in text)
+
+
+def _fit(text: str, fontsize: float = 9.5, width: float | None = None) -> str:
+    """``text`` with each line broken so it fits ``width`` inches (default: the chart's width), at spaces in
+    Latin text when it can.
+
+    >>> len(_fit("来源：结项报告" * 8).splitlines())
+    2
+    >>> print(_fit("来源：" + "第一部分、" * 9))
+    来源：第一部分、第一部分、第一部分、第一部分、第一部分、第一部分、第一部分、
+    第一部分、第一部分、
+    >>> _fit("short note")
+    'short note'
+    """
+    limit = (width or WIDTH_IN) - 0.2
+    out: list[str] = []
+    for line in text.split("\n"):
+        current = ""
+        for char in line:
+            if current and _text_width(current + char, fontsize) > limit:
+                cut = max(current.rfind(c) for c in " 、，；：")
+                if cut > len(current) * 0.6:  # break after a space or a list comma near the end
+                    out.append(current[: cut + 1].rstrip())
+                    current = current[cut + 1 :]
+                else:
+                    out.append(current)
+                    current = ""
+            current += char
+        out.append(current)
+    return "\n".join(out)
+
+
+def _figure(n_rows: int, *, min_height: float = 2.8, row: float = 0.5) -> Figure:
     return Figure(figsize=(WIDTH_IN, max(min_height, 1.7 + row * n_rows)), dpi=DPI)
 
 
@@ -187,7 +245,7 @@ def _left_margin(labels, lang: str) -> float:
     longest = 0.0
     for label in labels:
         for line in _wrap(label, lang).split("\n"):
-            longest = max(longest, sum(0.15 if ord(c) > 0x2E80 else 0.075 for c in line))
+            longest = max(longest, _text_width(line, FONT_SIZE))
     return min(0.45, max(0.12, (longest + 0.25) / WIDTH_IN))
 
 
@@ -198,14 +256,16 @@ def _thousands(lang: str):
 def _finish(
     fig: Figure, ax, title: str, xlabel: str, source: str, note: str | None = None, left: float = 0.34
 ) -> None:
-    ax.set_title(title, loc="left", fontsize=12, fontweight="bold", pad=12)
-    ax.set_xlabel(xlabel)
+    ax.set_title(title, loc="left", fontsize=13.5, fontweight="bold", pad=20)
+    ax.set_xlabel(_fit(xlabel, FONT_SIZE, width=(0.9 - left) * WIDTH_IN))
     ax.xaxis.set_major_formatter(_thousands("zh"))
-    footer = source if not note else f"{note}\n{source}"
-    fig.text(0.01, 0.01, footer, fontsize=8, color="#555555", ha="left", va="bottom")
+    footer = _fit(source if not note else f"{note}\n{source}")
+    fig.text(0.01, 0.01, footer, fontsize=9.5, color="#555555", ha="left", va="bottom")
     lines = footer.count("\n") + 1
+    label_lines = ax.get_xlabel().count("\n")
     height = fig.get_figheight()
-    fig.subplots_adjust(left=left, right=0.9, top=1 - 0.55 / height, bottom=(0.55 + 0.16 * lines) / height)
+    bottom = (0.6 + 0.19 * lines + 0.2 * label_lines) / height
+    fig.subplots_adjust(left=left, right=0.9, top=1 - 0.6 / height, bottom=bottom)
 
 
 def _empty(title: str, message: str, source: str) -> Figure:
@@ -213,8 +273,8 @@ def _empty(title: str, message: str, source: str) -> Figure:
     ax = fig.add_subplot()
     ax.set_axis_off()
     ax.text(0.0, 0.5, message, transform=ax.transAxes, ha="left", va="center", color="#555555")
-    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
-    fig.text(0.01, 0.02, source, fontsize=8, color="#555555", ha="left", va="bottom")
+    ax.set_title(title, loc="left", fontsize=13.5, fontweight="bold")
+    fig.text(0.01, 0.02, _fit(source), fontsize=9.5, color="#555555", ha="left", va="bottom")
     return fig
 
 
@@ -255,7 +315,7 @@ def hbar_chart(
         top = max([v for v in values if not math.isnan(v)] + [reference or 0, 0]) or 1
         ax.set_xlim(0, xmax if xmax is not None else top * 1.18)
         for y, v, text in zip(ys, values, value_texts or [present.fmt_number(v, lang) for v in values]):
-            ax.text(v, y, f" {text}", va="center", ha="left", fontsize=9)
+            ax.text(v, y, f" {text}", va="center", ha="left", fontsize=10.5)
         if reference is not None:
             ax.axvline(reference, color=COLORS["target"], linestyle="--", linewidth=1)
             if reference_label:
@@ -263,7 +323,7 @@ def hbar_chart(
                     reference,
                     len(labels) - 0.45,
                     f" {reference_label}",
-                    fontsize=8,
+                    fontsize=9.5,
                     color=COLORS["target"],
                     va="bottom",
                 )
@@ -336,11 +396,11 @@ def budget_chart(
                 y - 0.18,
                 text,
                 va="center",
-                fontsize=8.5,
+                fontsize=10,
                 color=COLORS["flag"] if flag else "#222222",
                 fontweight="bold" if flag else "normal",
             )
-        ax.legend(loc="lower right", fontsize=8, frameon=False)
+        ax.legend(loc="lower right", fontsize=9.5, frameon=False)
         ax.tick_params(axis="y", length=0)
         _finish(
             fig, ax, title, present.t("unit.yuan_axis", lang), source, note, left=_left_margin(names, lang)
@@ -562,6 +622,14 @@ def timeline_chart(
     ncols = 2 if n > 1 else 1
     nrows = -(-n // ncols)
 
+    def panel_title(part) -> str:
+        label, unit = part["_label"].iloc[0], present.t("unit." + part["unit"].iloc[0], lang)
+        if unit in label:  # the label already names its unit
+            text = label
+        else:
+            text = f"{label}（{unit}）" if lang == "zh" else f"{label} ({unit})"
+        return _wrap(text, lang, 15 if lang == "zh" else 28)
+
     def build():
         fig = Figure(figsize=(WIDTH_IN, 1.3 + 2.05 * nrows), dpi=DPI)
         axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
@@ -576,42 +644,31 @@ def timeline_chart(
                     textcoords="offset points",
                     xytext=(0, 5),
                     ha="center",
-                    fontsize=8,
+                    fontsize=9.5,
                 )
-            ax.set_xticks(xs, [tick(r) for r in part.itertuples()], fontsize=7)
+            ax.set_xticks(xs, [tick(r) for r in part.itertuples()], fontsize=8.5)
             ax.set_xlim(0.6, len(xs) + 0.4)
             top = float(part["value"].max() or 1)
             ax.set_ylim(0, top * 1.4)
             ax.yaxis.set_major_formatter(
                 matplotlib.ticker.FuncFormatter(lambda v, _p: present.fmt_number(v, lang))
             )
-            ax.tick_params(axis="y", labelsize=7)
-            ax.set_title(
-                _wrap(
-                    f"{part['_label'].iloc[0]}（{present.t('unit.' + part['unit'].iloc[0], lang)}）"
-                    if lang == "zh"
-                    else f"{part['_label'].iloc[0]} ({present.t('unit.' + part['unit'].iloc[0], lang)})",
-                    lang,
-                    22 if lang == "zh" else 40,
-                ),
-                loc="left",
-                fontsize=8.5,
-            )
+            ax.tick_params(axis="y", labelsize=8.5)
+            ax.set_title(panel_title(part), loc="left", fontsize=10)
         for ax in axes[n:]:
             ax.set_axis_off()
-        fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
-        fig.text(
-            0.01,
-            0.01,
-            f"{present.t('chart.timeline.note', lang)}\n{source}",
-            fontsize=8,
-            color="#555555",
-            ha="left",
-            va="bottom",
-        )
+        fig.suptitle(title, x=0.01, ha="left", fontsize=13.5, fontweight="bold")
+        footer = _fit(f"{present.t('chart.timeline.note', lang)}\n{source}")
+        fig.text(0.01, 0.01, footer, fontsize=9.5, color="#555555", ha="left", va="bottom")
         height = fig.get_figheight()
+        first_row_lines = max(ax.get_title(loc="left").count("\n") + 1 for ax in axes[:ncols])
         fig.subplots_adjust(
-            left=0.1, right=0.97, top=1 - 0.6 / height, bottom=0.95 / height, hspace=1.1, wspace=0.3
+            left=0.12,
+            right=0.97,
+            top=1 - (0.5 + 0.18 * first_row_lines) / height,
+            bottom=(0.6 + 0.19 * (footer.count("\n") + 1)) / height,
+            hspace=1.1,
+            wspace=0.35,
         )
         return fig
 
