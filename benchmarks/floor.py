@@ -5,7 +5,8 @@
 Every page runs exactly what its notebook runs (the parameters cell, the parameters ``closeout build`` would
 inject, then every code cell, each page in a fresh namespace), so the analysis and the charts are the same work
 as in a build, but there is no kernel, no papermill, no nbconvert and no index: the HTML fragments the notebook
-displays are joined into ``DIR/<page>.html``. Python and the modules are started and imported once. The
+displays are joined into ``DIR/<page>.html``. Python and the modules are started and imported once; the report
+is validated and checked once and each page reads that snapshot, as in a build (``analysis.snapshot``). The
 difference between a build and this is what running notebooks costs.
 """
 
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     shown: list[str] = []
     IPython.display.display = lambda *objs, **_: shown.extend(getattr(o, "data", str(o)) for o in objs)
 
-    from analysis import build, present
+    from analysis import build, present, snapshot
     from analysis.load import load_report
 
     report_dir = args.report.resolve()
@@ -60,8 +61,13 @@ def main(argv: list[str] | None = None) -> int:
     jobs = build.plan(report, report_dir, None, args.lang, profile)
     notebooks = {path: code_cells(Path(path)) for path in {job.notebook for job in jobs}}
     args.out.mkdir(parents=True, exist_ok=True)
+    # the data validated and checked once, as `closeout build` does (analysis.snapshot)
+    checked = build.run_checks_once(report, profile)
+    findings = {profile: checked["findings"]} if checked["findings"] is not None else {}
+    os.environ[snapshot.ENV] = str(snapshot.write(args.out / "snapshot.pickle", report, findings))
     ready = time.perf_counter()
     for job in jobs:
+        snapshot._loaded.clear()  # each page reads the snapshot, as each notebook does in a fresh session
         params, cells = notebooks[job.notebook]
         namespace: dict = {"__name__": "__main__"}
         exec(params, namespace)  # noqa: S102 - the notebook's own code

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import present
+from analysis import present, snapshot
 from analysis.errors import BuildError, UsageError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -709,17 +709,24 @@ class _Background:
         return self._value
 
 
-def report_products(report, jobs: list[Job], lang: str, profile: str | None) -> dict:
+def run_checks_once(report, profile: str) -> dict:
+    """The findings of the build's profile, or the error the checks raised (raised again when findings.csv is
+    written; the pages then run the checks themselves and fail on it)."""
+    from analysis import checks
+
+    try:
+        return {"findings": checks.run_checks(report, profile), "findings_error": None}
+    except Exception as exc:  # noqa: BLE001
+        return {"findings": None, "findings_error": exc}
+
+
+def report_products(report, jobs: list[Job], lang: str, profile: str | None, checked: dict) -> dict:
     """What the index, CSVs and manifest need from the data alone (no notebook): computed while the
-    notebooks run. Findings are computed once (headlines and findings.csv share them)."""
-    from analysis import checks, metrics
+    notebooks run, from the findings of :func:`run_checks_once` (headlines and findings.csv share them)."""
+    from analysis import metrics
 
     started = time.monotonic()
-    out: dict = {"findings": None, "findings_error": None}
-    try:
-        out["findings"] = checks.run_checks(report, profile)
-    except Exception as exc:  # noqa: BLE001 - raised again when findings.csv is written
-        out["findings_error"] = exc
+    out: dict = dict(checked)
     out["headlines"] = headlines(report, jobs, lang, profile, findings=out["findings"])
     out["metrics"] = metrics_frame(metrics.all_metrics(report, profile))
     out["files"] = data_files(report)
@@ -767,6 +774,7 @@ def build(
     os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; the published folder follows the umask
     scratch = Path(tempfile.mkdtemp(prefix="closeout-build-"))
     old_jupyter_path = os.environ.get("JUPYTER_PATH")
+    old_snapshot = os.environ.get(snapshot.ENV)
     old_sigterm = _raise_on_sigterm()
     try:
         _kernel_spec(scratch / "jupyter")
@@ -774,7 +782,10 @@ def build(
             filter(None, [str(scratch / "jupyter"), old_jupyter_path])
         )
         (tmp / "executed").mkdir()
-        products = _Background(report_products, report, jobs, lang, profile)
+        checked = run_checks_once(report, profile)
+        findings = {profile: checked["findings"]} if checked["findings"] is not None else {}
+        os.environ[snapshot.ENV] = str(snapshot.write(scratch / "snapshot.pickle", report, findings))
+        products = _Background(report_products, report, jobs, lang, profile, checked)
         notebooks_started = time.monotonic()
         results = _run_all(jobs, tmp, scratch, workers, report.id)
         notebooks_seconds = time.monotonic() - notebooks_started
@@ -822,6 +833,10 @@ def build(
         raise
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+        if old_snapshot is None:
+            os.environ.pop(snapshot.ENV, None)
+        else:
+            os.environ[snapshot.ENV] = old_snapshot
         if old_sigterm is not None:
             signal.signal(signal.SIGTERM, old_sigterm)
         if old_jupyter_path is None:

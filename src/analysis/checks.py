@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis import snapshot
 from analysis.load import Report, parse_expression
 from analysis.metrics import (
     WHOLE_SCOPES,
@@ -963,9 +964,13 @@ def run_checks(report: Report, profile: str = "default") -> pd.DataFrame:
     (figure ids and budget.<line>.<column> cells, ';'), quotes (' | '), place_ids, explanation_zh,
     explanation_en (a suggested explanation, e.g. a digit transposition), rule_ids (rules of rules.csv that
     state the same identity as a generic check; such a rule is not reported twice). Sorted by severity, then
-    check_id. Checks that pass produce nothing.
+    check_id. Checks that pass produce nothing. Inside ``closeout build`` the findings computed once for the
+    build's snapshot of the report are returned (see :mod:`analysis.snapshot`).
     """
     profile_rules(profile)
+    cached = snapshot.findings_for(report, profile)
+    if cached is not None:
+        return cached
     fig = figures(report)
     cells, cell_quotes = budget_cells(report)
     values = Values(fig, cells, cell_quotes)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis import model
+from analysis import model, snapshot
 from analysis.errors import Problem, ValidationError
 from analysis.sections import Section, find_quote, section_key, split_sections
 
@@ -446,7 +446,13 @@ def validate_report(folder: str | Path) -> tuple[Report | None, list[Problem]]:
 
 
 def load_report(folder: str | Path) -> Report:
-    """Load a report folder, raising :class:`ValidationError` (one problem per line) when anything is wrong."""
+    """Load a report folder, raising :class:`ValidationError` (one problem per line) when anything is wrong.
+
+    Inside ``closeout build`` the build's snapshot of the folder is returned (see :mod:`analysis.snapshot`).
+    """
+    cached = snapshot.report_for(folder)
+    if cached is not None:
+        return cached
     report, problems = validate_report(folder)
     if problems:
         raise ValidationError(problems)

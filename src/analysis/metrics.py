@@ -144,7 +144,20 @@ def _quote_offset(report: Report, section: str, quote: str) -> int | None:
 
 def figures(report: Report) -> pd.DataFrame:
     """The figures indexed by figure_id, with ``order`` (reading order), ``lo`` and ``hi`` (allowed values),
-    and the metric labels ``metric_zh`` / ``metric_en`` from metrics.csv."""
+    and the metric labels ``metric_zh`` / ``metric_en`` from metrics.csv.
+
+    Computed once per report (every metric and check starts from it) and returned as a copy; a report whose
+    figures, metrics or source text are replaced gets them recomputed.
+    """
+    key = (report.tables.get("figures"), report.tables.get("metrics"), report.source_text)
+    cached = report.__dict__.get("_figures")
+    if cached is None or any(a is not b for a, b in zip(cached[0], key, strict=True)):
+        cached = (key, _figures(report))
+        report.__dict__["_figures"] = cached
+    return cached[1].copy()
+
+
+def _figures(report: Report) -> pd.DataFrame:
     fig = report.figures.copy()
     keys = []
     for row in fig.itertuples():
@@ -247,9 +260,10 @@ def descendants(report: Report, place_id: str, include_self: bool = True) -> lis
     return out if include_self else out[1:]
 
 
-def ancestors(report: Report, place_id: str) -> list[str]:
-    """The chain of parents above a place, nearest first."""
-    parents = dict(zip(report.places["place_id"], report.places["parent_id"], strict=True))
+def ancestors(report: Report, place_id: str, parents: dict | None = None) -> list[str]:
+    """The chain of parents above a place, nearest first (``parents``: place → parent, if already built)."""
+    if parents is None:
+        parents = dict(zip(report.places["place_id"], report.places["parent_id"], strict=True))
     out, cur = [], parents.get(place_id)
     while isinstance(cur, str) and cur not in out and cur != place_id:
         out.append(cur)
@@ -550,7 +564,8 @@ def district_places(report: Report, place_id: str) -> pd.DataFrame:
 
 def topmost(report: Report, place_ids: set[str]) -> list[str]:
     """The places of the set with no ancestor in the set: their figures do not overlap (sorted ids)."""
-    return sorted(p for p in place_ids if not set(ancestors(report, p)) & place_ids)
+    parents = dict(zip(report.places["place_id"], report.places["parent_id"], strict=True))
+    return sorted(p for p in place_ids if not set(ancestors(report, p, parents)) & place_ids)
 
 
 COMPLETENESS_COLUMNS = [
@@ -667,8 +682,9 @@ INTENSITY_COLUMNS = [
 ]
 
 
-def intensity(report: Report) -> pd.DataFrame:
-    """Output per worker and per worker-day for each row of intensities.csv.
+def intensity(report: Report, within: str | None = None) -> pd.DataFrame:
+    """Output per worker and per worker-day for each row of intensities.csv (``within``: only the teams of
+    that place and the places inside it).
 
     Columns: intensity_id, team_id, label_zh, label_en, output_figure_id, workers_figure_id, output_value,
     output_unit, workers, workers_unit, output_per_worker (NaN with a note for zero workers, never inf), days,
@@ -681,8 +697,11 @@ def intensity(report: Report) -> pd.DataFrame:
     teams = report.workforce.set_index("team_id")
     start, end = report.period
     rows = []
+    inside = None if within is None else set(descendants(report, within))
     for i in report.intensities.itertuples():
         team = teams.loc[i.team_id]
+        if inside is not None and team["place_id"] not in inside:
+            continue
         out, workers = fig.loc[i.output_figure_id], fig.loc[team["workers_figure_id"]]
         notes = [str(n) for n in (i.note,) if isinstance(n, str) and n]
         if pd.notna(out["cutoff_date"]):

@@ -658,13 +658,6 @@ def mentions(report, place_id: str, lang: str, limit: int = 8, width: int = 90) 
     )
 
 
-def for_place(frame: pd.DataFrame, report, place_id: str) -> pd.DataFrame:
-    """The rows of ``frame`` whose ``place_id`` is the place or lies inside it."""
-    if "place_id" not in frame:
-        return frame.iloc[0:0]
-    return frame[frame["place_id"].isin(place_subtree(report, place_id))]
-
-
 def findings_for(findings: pd.DataFrame, report, place_id: str, figure_ids: Iterable[str]) -> pd.DataFrame:
     """The findings that involve the place (or a place inside it) or one of ``figure_ids``."""
     inside, ids = set(place_subtree(report, place_id)), set(figure_ids)

@@ -1,0 +1,71 @@
+"""analysis.snapshot: a build validates and checks the report once; its pages read that snapshot."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import checks, metrics, snapshot
+from analysis.load import load_report
+from conftest import SEED_REPORT
+
+
+@pytest.fixture
+def snap(tmp_path, monkeypatch):
+    """A snapshot of the seed report (default profile) named by CLOSEOUT_SNAPSHOT, as closeout build does."""
+    report = load_report(SEED_REPORT)
+    findings = checks.run_checks(report, "default")
+    monkeypatch.setenv(snapshot.ENV, str(snapshot.write(tmp_path / "snapshot.pickle", report, {"default": findings})))
+    monkeypatch.setattr(snapshot, "_loaded", {})
+    return report, findings
+
+
+def test_pages_get_the_same_report_and_findings_as_without_a_snapshot(snap):
+    """With the snapshot, load_report and run_checks return what they would compute, not something else."""
+    report, findings = snap
+    cached = load_report(SEED_REPORT)
+    assert cached is load_report(SEED_REPORT)  # read once per kernel session
+    for name, frame in report.tables.items():
+        pd.testing.assert_frame_equal(cached.tables[name], frame)
+    assert cached.source_text == report.source_text
+    pd.testing.assert_frame_equal(checks.run_checks(cached, "default"), findings)
+
+
+def test_snapshot_findings_are_a_copy(snap):
+    """A page that changes its findings table does not change what the next call returns."""
+    report = load_report(SEED_REPORT)
+    first = checks.run_checks(report, "default")
+    first.loc[:, "severity"] = "changed"
+    assert (checks.run_checks(report, "default")["severity"] != "changed").all()
+
+
+def test_snapshot_is_used_only_for_its_folder_report_and_profile(snap, seed_copy):
+    """Another folder is loaded from disk; another report object or profile is checked afresh."""
+    other = load_report(seed_copy)
+    assert other is not load_report(SEED_REPORT)
+    assert snapshot.findings_for(other, "default") is None
+    assert snapshot.findings_for(load_report(SEED_REPORT), "eu") is None
+
+
+def test_without_the_variable_nothing_is_cached(monkeypatch):
+    """Outside a build (JupyterLab, the papermill CLI) every load validates the folder again."""
+    monkeypatch.delenv(snapshot.ENV, raising=False)
+    assert load_report(SEED_REPORT) is not load_report(SEED_REPORT)
+
+
+def test_figures_are_recomputed_when_a_table_is_replaced(seed_copy):
+    """metrics.figures is computed once per report, but a replaced figures table is not served stale."""
+    report = load_report(seed_copy)
+    first = metrics.figures(report)
+    assert metrics.figures(report) is not first  # a copy each time
+    pd.testing.assert_frame_equal(metrics.figures(report), first)
+    report.tables["figures"] = report.figures.iloc[:5].copy()
+    assert len(metrics.figures(report)) == 5
+
+
+def test_intensity_within_a_place_keeps_only_its_teams(seed):
+    """intensity(report, within=place) is the rows of intensity(report) whose team works in that place."""
+    every = metrics.intensity(seed)
+    inside = set(metrics.descendants(seed, "jinjiang"))
+    expected = every[every["place_id"].isin(inside)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(metrics.intensity(seed, within="jinjiang"), expected)
