@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -60,50 +61,67 @@ def start_build(root: Path, marker: str) -> subprocess.Popen:
     )
 
 
+@dataclass
+class Built:
+    root: Path  # holds data/mini and a complete build in out/mini
+    seconds: float  # how long that build took
+
+
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    """A mini report with one complete build in ``out/mini``."""
+def built(tmp_path_factory) -> Built:
+    """A mini report with one complete build in ``out/mini``, and how long the build took."""
     if not Path("/proc/self/environ").exists():
         pytest.skip("needs Linux /proc to find the build's processes")
     root = tmp_path_factory.mktemp("interrupt")
     write_mini_report(root)
+    started = time.monotonic()
     done = subprocess.run([*CLOSEOUT, "build", "data/mini", "--out", "out", "--workers", "2"], cwd=root,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    return root
+    return Built(root, time.monotonic() - started)
 
 
 @pytest.mark.parametrize("attempt", range(4))
 def test_interrupt_at_a_random_point_keeps_previous_output(built, attempt):
-    """SIGINT or SIGKILL at a random moment leaves the previous output byte-identical and no stray process."""
+    """SIGINT or SIGKILL at a random moment of a running build leaves the previous output byte-identical and
+    no stray process. The moment is a random fraction of a build's duration; should the build finish before it
+    (a faster run), it is tried again earlier, so the signal always lands while the build runs."""
     rng = random.Random(SEED + attempt)
     sig = (signal.SIGINT, signal.SIGKILL)[attempt % 2]
-    delay = rng.uniform(0.3, 6.0)
-    before = snapshot(built / "out" / "mini")
-    marker = f"closeout-test-{uuid.uuid4().hex}"
-    proc = start_build(built, marker)
-    time.sleep(delay)
+    fraction = rng.uniform(0.05, 0.7)
+    out = built.root / "out" / "mini"
+    for earlier in range(4):
+        delay = fraction * built.seconds / 2**earlier
+        before = snapshot(out)
+        marker = f"closeout-test-{uuid.uuid4().hex}"
+        proc = start_build(built.root, marker)
+        time.sleep(delay)
+        if proc.poll() is None:
+            break
+        proc.communicate(timeout=120)
+        wait_gone(marker, 30)
+    assert proc.poll() is None, f"every build finished before its signal (last after {delay:.2f} s)"
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=120)
     where = f"(seed {SEED + attempt}: {sig.name} after {delay:.2f} s, exit {proc.returncode})"
     stray = wait_gone(marker, 30)
     assert not stray, f"processes still running {where}: {stray}"
-    after = snapshot(built / "out" / "mini")
+    after = snapshot(out)
     changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
     assert not changed, f"previous output changed {where}: {changed}"
     if sig == signal.SIGINT and proc.returncode != 0:
         assert b"Traceback" not in err, f"a traceback on Ctrl-C {where}: {err.decode()[-500:]}"
-        leftovers = [p.name for p in (built / "out").iterdir() if p.name.startswith(f".mini.building-{proc.pid}-")]
+        leftovers = [p.name for p in out.parent.iterdir() if p.name.startswith(f".mini.building-{proc.pid}-")]
         assert not leftovers, f"temporary folder left behind {where}: {leftovers}"
 
 
 def test_build_after_a_kill_succeeds_and_tidies(built):
     """A build after killed ones completes, publishes a complete output and removes their temporary folders."""
-    done = subprocess.run([*CLOSEOUT, "build", "data/mini", "--out", "out", "--workers", "2"], cwd=built,
+    done = subprocess.run([*CLOSEOUT, "build", "data/mini", "--out", "out", "--workers", "2"], cwd=built.root,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert {"index.html", "overview.html", "jinjiang.html"} <= set(snapshot(built / "out" / "mini"))
-    assert [p.name for p in (built / "out").iterdir()] == ["mini"]
+    assert {"index.html", "overview.html", "jinjiang.html"} <= set(snapshot(built.root / "out" / "mini"))
+    assert [p.name for p in (built.root / "out").iterdir()] == ["mini"]
 
 
 def test_recover_restores_an_output_moved_aside_and_keeps_live_builds(tmp_path):
