@@ -53,11 +53,17 @@ def wait_gone(marker: str, seconds: float) -> list[int]:
     return left
 
 
+def _default_sigint() -> None:
+    # A build started from a background job inherits SIGINT ignored (POSIX shells do that to `cmd &`) and would
+    # never see the Ctrl-C this test sends; a user's build in a terminal has the default handler.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_build(root: Path, marker: str) -> subprocess.Popen:
     env = {**os.environ, "CLOSEOUT_TEST_MARKER": marker}
     return subprocess.Popen(
         [*CLOSEOUT, "build", "data/mini", "--out", "out", "--workers", "2"],
-        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_default_sigint,
     )
 
 
