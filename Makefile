@@ -50,7 +50,7 @@ lab: setup ## open JupyterLab on the notebooks
 	$(VENV)/bin/jupyter lab notebooks/
 
 lock: ## re-resolve the newest versions into requirements.lock (then mirror them in environment.yml)
-	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install -q -e .[dev]
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install -q -e .[dev,dask,bench]
 	( sed -n '1,2p' requirements.lock; .venv-lock/bin/pip freeze --exclude-editable ) > requirements.lock.new
 	mv requirements.lock.new requirements.lock && rm -rf .venv-lock
 
