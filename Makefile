@@ -40,7 +40,7 @@ validate: $(STAMP) ## check the default report folder against the schema and the
 lint: $(STAMP) ## run ruff over the code (also part of make test)
 	$(VENV)/bin/ruff check src tests benchmarks
 
-bench: setup ## time closeout build vs the naive loop, the embedded-engine pool and the compute floor (long; PLACES=…)
+bench: setup ## time the naive papermill+nbconvert loop vs closeout build vs the compute floor (long; PLACES=…)
 	$(PY) benchmarks/bench.py --places $(PLACES) --naive-max $(NAIVE_MAX) --repeat $(REPEAT)
 
 reliability: setup ## run 100 consecutive `closeout build --workers 2` and count kernel start failures
