@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -16,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis import cli, outdir
+from analysis import cli
+from analysis.build import outdir
 from analysis.errors import EXIT_INPUT, EXIT_PAGES_FAILED, EXIT_SYSTEM
 
 BUILD = ["build", "--workers", "1", "--lang", "zh"]
@@ -32,9 +34,11 @@ def tree_digest(folder: Path) -> dict[str, str]:
 
 
 def run(args: list[str], capsys) -> tuple[int, str]:
+    """Exit status and standard error of ``closeout ARGS``, without the progress bar's lines."""
     code = cli.main(args)
-    captured = capsys.readouterr()
-    return code, captured.err
+    err = capsys.readouterr().err
+    return code, "".join(f"{line}\n" for line in re.split(r"[\r\n]", err)
+                         if line.strip() and not line.startswith("closeout build "))
 
 
 @pytest.fixture
@@ -149,9 +153,9 @@ def test_no_scratch_is_left_in_the_system_temp_folder(built, capsys):
 
 
 def _break_place(monkeypatch, place: str) -> None:
-    from analysis.build import plan as plan_module
+    from analysis import build
 
-    original = plan_module.notebook_parameters
+    original = build.notebook_parameters
 
     def broken(kind, report_dir, place_id, lang, profile):
         params = original(kind, report_dir, place_id, lang, profile)
@@ -159,7 +163,7 @@ def _break_place(monkeypatch, place: str) -> None:
             params["place_id"] = "no-such-place"
         return params
 
-    monkeypatch.setattr(plan_module, "notebook_parameters", broken)
+    monkeypatch.setattr(build, "notebook_parameters", broken)
 
 
 def test_a_build_with_failures_keeps_the_last_good_output(built, capsys, monkeypatch):

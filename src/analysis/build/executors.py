@@ -7,6 +7,7 @@ A new executor is a function that takes the jobs and returns ``{job.name: JobRes
 from __future__ import annotations
 
 import concurrent.futures as cf
+import errno
 import json
 import multiprocessing
 import os
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from analysis.build.plan import ROOT, Job, JobResult, _public
 from analysis.build.render import _leaks, _one_line, render_html, scrub_text
+from analysis.errors import describe_os_error
 
 KERNEL_NAME = "closeout-analysis"
 ATTEMPTS = 3
@@ -56,8 +58,30 @@ def _is_kernel_start_failure(exc: BaseException) -> bool:
     return bool(_KERNEL_START_FAILURES.search(f"{type(exc).__name__}: {exc}"))
 
 
+#: OS errors that stop the whole build (every other page would hit them too): the build reports one line.
+FATAL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
+
+
+def _fatal(exc: BaseException) -> str:
+    """One line for an OS error that stops the build, else ''."""
+    if isinstance(exc, OSError) and exc.errno in FATAL_ERRNOS:
+        return describe_os_error(exc, "write")
+    return ""
+
+
 def run_job(job: Job, out_dir: str, scratch: str, kernel_name: str = KERNEL_NAME) -> JobResult:
-    """Execute one notebook with papermill (retrying a failed kernel start) and render its HTML page."""
+    """Execute one notebook with papermill (retrying a failed kernel start) and render its HTML page.
+
+    A disk that is full or read-only fails the page with ``fatal`` set: the build then stops with one line."""
+    try:
+        return _run_job(job, out_dir, scratch, kernel_name)
+    except OSError as exc:
+        if not _fatal(exc):
+            raise
+        return JobResult(job.name, "failed", f"{type(exc).__name__}: {_one_line(exc)}", "-", fatal=_fatal(exc))
+
+
+def _run_job(job: Job, out_dir: str, scratch: str, kernel_name: str) -> JobResult:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -105,6 +129,7 @@ def run_job(job: Job, out_dir: str, scratch: str, kernel_name: str = KERNEL_NAME
                 continue
             result.status, result.cell = "failed", "kernel start" if _is_kernel_start_failure(exc) else "-"
             result.error = f"{type(exc).__name__}: {_one_line(str(exc))}"
+            result.fatal = _fatal(exc)
             break
     for key, note in (
         ("starts", "warm kernel started"),
@@ -140,6 +165,7 @@ def run_job(job: Job, out_dir: str, scratch: str, kernel_name: str = KERNEL_NAME
                 "html",
                 f"{type(exc).__name__}: {_one_line(str(exc))}",
             )
+            result.fatal = _fatal(exc)
     result.seconds = time.monotonic() - started
     return result
 

@@ -43,13 +43,20 @@ def check_out_dir(out: Path, report_path: Path, root: Path) -> Path:
     resolved = out.resolve()
     if resolved.exists() and not resolved.is_dir():
         raise OutputError(f"--out {out} is a file, not a folder; choose a folder (it is created if missing)")
+    clashes = []
     for folder, what in protected_folders(report_path, root):
-        if _inside(resolved, folder) or _inside(folder, resolved):
-            relation = "is" if resolved == folder else ("lies inside" if _inside(resolved, folder) else "contains")
-            raise UsageError(
-                f"--out {out} {relation} {what} ({folder}); a build never writes there: choose another "
-                "folder, e.g. --out outputs"
-            )
+        if resolved == folder:
+            clashes.append((0, 0, "is", folder, what))
+        elif _inside(resolved, folder):
+            clashes.append((1, -len(folder.parts), "lies inside", folder, what))
+        elif _inside(folder, resolved):
+            clashes.append((2, len(folder.parts), "contains", folder, what))
+    if clashes:
+        _, _, relation, folder, what = min(clashes, key=lambda c: c[:2])
+        raise UsageError(
+            f"--out {out} {relation} {what} ({folder}); a build never writes there: choose another folder, "
+            "e.g. --out outputs"
+        )
     for parent in (resolved, *resolved.parents):
         if (parent / "report.toml").is_file():
             raise UsageError(
