@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from analysis import present, snapshot
+from analysis.build import outdir
 from analysis.build.executors import (
     ATTEMPTS,
     CELL_TIMEOUT,
@@ -70,7 +71,7 @@ from analysis.build.render import (
     render_html,
     scrub_text,
 )
-from analysis.errors import BuildError, UsageError
+from analysis.errors import BuildError, OutputError, UsageError, describe_os_error
 
 __all__ = [
     "ATTEMPTS",
@@ -127,12 +128,14 @@ __all__ = [
 class NotebookFailures(BuildError):
     """Some notebooks failed; the others were built. One line per failure: page, cell, error."""
 
-    def __init__(self, failures: list[str]):
+    def __init__(self, failures: list[str], where: str = ""):
         self.failures = list(failures)
+        self.where = where  # where the partial output went, when it did not replace the previous one
         super().__init__(f"{len(self.failures)} notebook(s) failed: " + "; ".join(self.failures))
 
     def lines(self) -> list[str]:
-        return [f"{len(self.failures)} notebook(s) failed (the other pages were built):", *self.failures]
+        head = f"{len(self.failures)} notebook(s) failed (the other pages were built):"
+        return [head, *self.failures, *([self.where] if self.where else [])]
 
 
 class _Background:
@@ -164,13 +167,19 @@ def build(
     workers: int | None = None,
     lang: str = "zh",
     profile: str | None = None,
+    partial: bool = False,
 ) -> Path:
     """Build every page of one report into ``out/<report-id>/`` and return that folder.
 
-    Parameters are checked before any notebook runs (UsageError, ValidationError, FontMissingError). The pages
-    are built in a temporary folder beside the output, which replaces the previous output only at the end (an
-    interrupted build leaves it intact). Failed pages do not stop the others: the build completes, marks them
-    failed in the index and manifest, keeps their executed notebooks, then raises NotebookFailures.
+    Parameters are checked before any notebook runs (UsageError, ValidationError, FontMissingError), and so is
+    the output folder (:mod:`~analysis.build.outdir`): never in or around the data, never replacing a folder
+    a build did not make. The pages are built in a temporary folder beside the output (the build's scratch
+    inside it), which replaces the previous output only at the end (an interrupted build leaves it intact).
+    Failed pages do not stop the others: the build completes, marks them failed in the index and manifest,
+    keeps their executed notebooks, then raises NotebookFailures. A build with failed pages does not replace
+    a previous complete output unless ``partial`` is true: it is published beside it, in
+    ``out/<report-id>.partial/``. An OS error (disk full, read-only file system …) raises OutputError after
+    removing the temporary folder.
     """
     from analysis.load import load_report
     from analysis.plots import cjk_font
@@ -186,14 +195,20 @@ def build(
     cjk_font()  # a missing CJK font fails here, before any kernel starts
 
     out = Path(out)
+    outdir.check_out_dir(out, report_path, ROOT)
+    final, partial_dir = out / report.id, outdir.partial_path(out, report.id)
+    outdir.check_replaceable(final, report.id)
+    outdir.check_replaceable(partial_dir, report.id)
     out.mkdir(parents=True, exist_ok=True)
-    final = out / report.id
     recover(out, report.id)
     tmp = Path(tempfile.mkdtemp(prefix=f".{report.id}.building-{os.getpid()}-", dir=out))
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; the published folder follows the umask
-    scratch = Path(tempfile.mkdtemp(prefix="closeout-build-"))
+    # The scratch (kernel spec, snapshot, the kernels' working directory) lives inside the temporary folder:
+    # a killed build leaves nothing in the system temp folder, and the next build's recover() removes both.
+    scratch = tmp / ".scratch"
+    published = final
     old_jupyter_path = os.environ.get("JUPYTER_PATH")
     old_snapshot = os.environ.get(snapshot.ENV)
     old_sigterm = _raise_on_sigterm()
@@ -210,6 +225,9 @@ def build(
         notebooks_started = time.monotonic()
         results = _run_all(jobs, tmp, scratch, workers, report.id)
         notebooks_seconds = time.monotonic() - notebooks_started
+        fatal = next((r.fatal for r in results.values() if r.fatal), "")
+        if fatal:
+            raise OutputError(fatal)
         waited = time.monotonic()
         made = products.result()
         waited = time.monotonic() - waited
@@ -248,12 +266,23 @@ def build(
             log += [f"  {note}" for note in res.notes]
         log += notes
         (tmp / "build-log.txt").write_text("\n".join(log) + "\n", encoding="utf-8")
-        _replace(tmp, final)
+        shutil.rmtree(scratch, ignore_errors=True)
+        outdir.write_marker(tmp, report.id)
+        failed = any(r.status != "ok" for r in results.values())
+        if failed and not partial and outdir.is_complete(final):
+            published = partial_dir  # the last complete output stays where it is
+        _replace(tmp, published)
+        if published == final and partial_dir.exists():
+            shutil.rmtree(partial_dir)  # an older partial output, superseded
+    except OSError as exc:  # disk full, read-only …: one line naming the output folder
+        shutil.rmtree(tmp, ignore_errors=True)
+        if exc.filename is None:
+            exc.filename = str(out)
+        raise OutputError(describe_os_error(exc, "write")) from exc
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
         if old_snapshot is None:
             os.environ.pop(snapshot.ENV, None)
         else:
@@ -271,7 +300,13 @@ def build(
         if results[j.name].status != "ok"
     ]
     if failures:
-        raise NotebookFailures(failures)
+        where = ""
+        if published != final:
+            where = (
+                f"kept the previous complete output in {final}; the new partial output is in {published} "
+                "(build with --partial to publish it in place of the previous one)"
+            )
+        raise NotebookFailures(failures, where)
     return final
 
 
@@ -294,6 +329,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         workers=args.workers,
         lang=args.lang,
         profile=args.profile,
+        partial=args.partial,
     )
     print(f"built {final / 'index.html'}")
     return 0
@@ -329,5 +365,11 @@ def register_cli(subparsers) -> None:
     p.add_argument("--lang", default="zh", help="page language: zh or en (default: %(default)s)")
     p.add_argument(
         "--profile", default=None, help="threshold profile for findings (default: the metrics default)"
+    )
+    p.add_argument(
+        "--partial",
+        action="store_true",
+        help="when pages fail, publish the build in place of a previous complete output anyway (default: keep "
+        "the previous output and publish the partial build beside it, in OUT/<report-id>.partial)",
     )
     p.set_defaults(func=cmd_build)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import dataclasses
+import errno
 import json
 import multiprocessing
 import os
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from analysis.build.plan import ROOT, Job, JobResult, _public
 from analysis.build.render import _leaks, _one_line, render_html, scrub_text
+from analysis.errors import describe_os_error
 
 KERNEL_NAME = "closeout-analysis"
 ATTEMPTS = 3
@@ -59,6 +61,17 @@ def _is_kernel_start_failure(exc: BaseException) -> bool:
     return bool(_KERNEL_START_FAILURES.search(f"{type(exc).__name__}: {exc}"))
 
 
+#: OS errors that stop the whole build (every other page would hit them too): the build reports one line.
+FATAL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
+
+
+def _fatal(exc: BaseException) -> str:
+    """One line for an OS error that stops the build, else ''."""
+    if isinstance(exc, OSError) and exc.errno in FATAL_ERRNOS:
+        return describe_os_error(exc, "write")
+    return ""
+
+
 def run_job(
     job: Job,
     out_dir: str,
@@ -70,24 +83,32 @@ def run_job(
     """Execute one notebook with papermill (retrying a failed kernel start) and render its HTML page.
 
     ``engine_name``: :data:`ENGINE` (a warm kernel per process, the default) or :data:`INPROCESS` (the cells
-    run in this process, :mod:`analysis.inprocess`; the same pages)."""
+    run in this process, :mod:`analysis.inprocess`; the same pages). ``env``: environment variables set while
+    the notebook runs (the build's snapshot file: one per report in a batch).
+
+    A disk that is full or read-only fails the page with ``fatal`` set: the build then stops with one line."""
+    saved_env = {key: os.environ.get(key) for key in env or {}}
+    os.environ.update(env or {})
+    try:
+        return _run_job(job, out_dir, scratch, kernel_name, engine_name or ENGINE)
+    except OSError as exc:
+        if not _fatal(exc):
+            raise
+        return JobResult(job.name, "failed", f"{type(exc).__name__}: {_one_line(exc)}", "-", fatal=_fatal(exc))
+    finally:
+        for key, value in saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _run_job(job: Job, out_dir: str, scratch: str, kernel_name: str, engine_name: str) -> JobResult:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
     from analysis import engine, inprocess
 
-    engine_name = engine_name or ENGINE
-    if env:
-        saved_env = {key: os.environ.get(key) for key in env}
-        os.environ.update(env)
-        try:
-            return run_job(job, out_dir, scratch, kernel_name, engine_name)
-        finally:
-            for key, value in saved_env.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
 
     started = time.monotonic()
     out = Path(out_dir)
@@ -132,6 +153,7 @@ def run_job(
                 continue
             result.status, result.cell = "failed", "kernel start" if _is_kernel_start_failure(exc) else "-"
             result.error = f"{type(exc).__name__}: {_one_line(str(exc))}"
+            result.fatal = _fatal(exc)
             break
     for key, note in (
         ("starts", "warm kernel started"),
@@ -167,6 +189,7 @@ def run_job(
                 "html",
                 f"{type(exc).__name__}: {_one_line(str(exc))}",
             )
+            result.fatal = _fatal(exc)
     result.seconds = time.monotonic() - started
     return result
 

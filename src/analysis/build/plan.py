@@ -42,6 +42,7 @@ class JobResult:
     attempts: int = 1
     seconds: float = 0.0
     notes: list[str] = dataclasses.field(default_factory=list)
+    fatal: str = ""  # an OS error that stops the whole build (disk full, read-only …), as one line
 
 
 def notebook_parameters(
@@ -52,6 +53,11 @@ def notebook_parameters(
     if job_kind == "district":
         params["place_id"] = place_id
     return params
+
+
+def generated_names(report) -> tuple[str, ...]:
+    """File stems the build writes itself beside the district pages: a place id may not be one of them."""
+    return ("index", "overview", report.id)
 
 
 def plan(report, report_dir: Path, places: list[str] | None, lang: str, profile: str | None) -> list[Job]:
@@ -70,6 +76,12 @@ def plan(report, report_dir: Path, places: list[str] | None, lang: str, profile:
             raise UsageError(
                 f"notebook {NOTEBOOKS / name} not found (run closeout from a clone of the repository)"
             )
+    taken = [p for p in wanted if p in generated_names(report)]
+    if taken:
+        raise UsageError(
+            f"place id(s) {', '.join(taken)} would overwrite a generated page ({', '.join(generated_names(report))}"
+            "); rename the place in places.csv"
+        )
     project = report.meta.get(f"title_{lang}") or report.meta["title_zh"]
     notebook_parameters = _public("notebook_parameters")
     jobs = [
