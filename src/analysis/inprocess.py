@@ -128,14 +128,16 @@ def shell(imports: Iterable[str] = (), fresh: Iterable[str] = ()):
 
         if InteractiveShell.initialized():
             raise RuntimeError("an IPython shell already runs in this process; use the warm-kernel engine")
-        _shell = _shell_class().instance()
-        module = _warm_code()
-        sys.modules["_closeout_warm"] = module
-        _warm["module"] = module
-        _warm["fresh"] = tuple(fresh)
-        saved = _saved_state()
-        _with_kept(lambda: module.warm(list(imports), list(fresh)))
-        _restore_state(saved)
+        saved = _saved_state()  # IPython makes its user module the process's __main__: put it back after
+        try:
+            _shell = _shell_class().instance()
+            module = _warm_code()
+            sys.modules["_closeout_warm"] = module
+            _warm["module"] = module
+            _warm["fresh"] = tuple(fresh)
+            _with_kept(lambda: module.warm(list(imports), list(fresh)))
+        finally:
+            _restore_state(saved)
         STATS["starts"] += 1
     return _shell
 
@@ -202,6 +204,7 @@ def run_cells(nb_man, cwd: str, imports: Iterable[str], fresh: Iterable[str]) ->
             _warm["module"]._state.update(environ=dict(os.environ), path=list(sys.path))
             _with_kept(lambda: _warm["module"].reset(cwd))
             sh.execution_count = 1
+            sys.modules["__main__"] = sh.user_module  # as in a kernel, while the notebook runs
             STATS["runs"] += 1
             for index, cell in enumerate(nb_man.nb.cells):
                 nb_man.cell_start(cell, index)
@@ -225,11 +228,12 @@ def _run_cell(sh, cell) -> bool:
     cell.outputs = []
     count = sh.execution_count
     cell.execution_count = count
+    streams = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _Stream(sh, "stdout"), _Stream(sh, "stderr")
     try:
         result = sh.run_cell(cell.source, store_history=True, silent=False)
     finally:
-        sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+        sys.stdout, sys.stderr = streams
     error = result.error_before_exec or result.error_in_exec
     if isinstance(error, KeyboardInterrupt):
         raise error
