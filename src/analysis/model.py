@@ -29,6 +29,13 @@ ROW_TYPES = ("line", "total")
 OPERATORS = ("==", "<=", ">=", "<", ">")
 SEVERITIES = ("error", "warning", "info")
 
+#: Names the build gives its own pages and files in an output folder (``<name>.html``, ``<name>.csv``,
+#: ``<name>.json``, ``<name>.txt``, ``<name>/``). A place id may not be one of them, nor the report's own id,
+#: since a district's page is ``<place_id>.html`` beside them.
+RESERVED_PAGE_NAMES = ("index", "overview", "metrics", "findings", "manifest", "build-log", "executed")
+#: The longest id that is still a safe file name (with ``.html`` or ``.ipynb`` appended) on every file system.
+MAX_ID_LENGTH = 100
+
 
 @dataclass(frozen=True)
 class Field:
@@ -104,6 +111,7 @@ TABLES: tuple[Table, ...] = (
         _enum("unit", UNITS), _text("unit_zh"), _enum("qualifier", QUALIFIERS), Field("is_approximate", kind="bool"),
         Field("cutoff_date", kind="date", nullable=True), _enum("scope", SCOPES), _id("place_id", nullable=True),
         _text("quote"), _note(),
+        Field("is_derived", kind="bool", nullable=True, required=False),
     ), description="every figure of the report"),
     Table("targets", (
         _id("target_id", unique=True), Field("section", checks=(pa.Check.str_matches(SECTION_PATTERN),)),
@@ -153,6 +161,17 @@ TABLES: tuple[Table, ...] = (
 )
 
 TABLES_BY_NAME = {t.name: t for t in TABLES}
+
+#: The keys of report.toml, typed with the same field library (read by :mod:`analysis.report_toml`).
+#: ``str`` keys take a TOML string in quotes, ``date`` keys a bare TOML date (``2020-01-25``).
+REPORT_META = Table("report", (
+    _id("id"), _text("source"),
+    Field("source_sha256", required=False,
+          checks=(pa.Check.str_matches(r"^[0-9a-f]{64}$", error="a SHA-256 as 64 lower-case hexadecimal digits"),)),
+    _text("title_zh"), _text("title_en"), _text("organisation_zh"), _text("organisation_en"),
+    Field("period_start", kind="date"), Field("period_end", kind="date"),
+    _id("grant_figure_id", FIGURE_ID_PATTERN),
+), description="what the report is and where its source text lies")
 
 _DTYPES = {"str": pd.StringDtype(), "float": "float64", "int": "Int64", "bool": "boolean",
            "date": "datetime64[ns]"}

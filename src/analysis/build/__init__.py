@@ -244,7 +244,7 @@ def prepare(
         # The scratch (kernel spec, snapshot, the kernels' working directory) lives inside the temporary
         # folder: a killed build leaves nothing in the system temp folder, and the next build's recover()
         # removes both.
-        scratch = tmp / ".scratch"
+        scratch = tmp.resolve() / ".scratch"  # absolute: papermill runs each notebook from inside it
         _kernel_spec(scratch / "jupyter")
         (tmp / "executed").mkdir()
         checked = run_checks_once(report, profile)

@@ -43,6 +43,7 @@ WARM_IMPORTS = (
     "IPython.display",
     "analysis.checks",
     "analysis.load",
+    "analysis.parameters",
     "analysis.metrics",
     "analysis.plots",
     "analysis.present",
