@@ -8,6 +8,7 @@ manifest, atomic output). This module puts them together (:func:`build`) and add
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import os
 import shutil
@@ -27,6 +28,7 @@ from analysis.build.executors import (
     INPROCESS,
     KERNEL_NAME,
     WARM_IMPORTS,
+    Executor,
     Task,
     _exit_with_parent,
     _is_kernel_start_failure,
@@ -79,6 +81,7 @@ from analysis.errors import BuildError, CloseoutError, OutputError, UsageError, 
 
 __all__ = [
     "INPROCESS",
+    "Executor",
     "Batch",
     "BatchFailures",
     "Prepared",
@@ -360,6 +363,7 @@ def build(
     executor: str = "local",
     scheduler: str | None = None,
     engine: str | None = None,
+    runner: Executor | None = None,
 ) -> Path:
     """Build every page of one report into ``out/<report-id>/`` and return that folder.
 
@@ -377,13 +381,16 @@ def build(
     started while the report is validated) or ``dask`` (a dask.distributed cluster at ``scheduler``, or a
     LocalCluster of ``workers`` processes). ``engine``: ``inprocess`` (the default: notebooks run inside the
     worker processes, :mod:`analysis.inprocess`) or ``kernel`` (a warm kernel per worker,
-    :mod:`analysis.engine`). The pages are the same bytes whichever executor and engine run them.
+    :mod:`analysis.engine`). The pages are the same bytes whichever executor and engine run them. ``runner``:
+    an executor already started (``closeout watch`` keeps one warm between builds), used and left running.
     """
     workers = _check_workers(workers)
     pages = len(places) + 1 if places and executor == "local" else None
     old_sigterm = _raise_on_sigterm()
     try:
-        with make_executor(executor, workers, engine, scheduler, pages=pages) as runner:
+        with contextlib.nullcontext(runner) if runner is not None else make_executor(
+            executor, workers, engine, scheduler, pages=pages
+        ) as runner:
             prepared = prepare(report_dir, places=places, out=out, lang=lang, profile=profile)
             try:
                 notebooks_started = time.monotonic()
@@ -664,3 +671,6 @@ def register_cli(subparsers) -> None:
         "warm Jupyter kernel beside it (kernel: a crash in a notebook cannot take the worker down)",
     )
     p.set_defaults(func=cmd_build)
+    from analysis.build import watch
+
+    watch.register_cli(subparsers, {"report": DEFAULT_REPORT, "out": DEFAULT_OUT, "workers": os.cpu_count() or 1})

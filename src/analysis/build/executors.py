@@ -301,8 +301,10 @@ class InlineExecutor(Executor):
                 bar.update()
         finally:
             bar.close()
-            _shutdown_kernels()  # this process's warm kernel lives as long as the build
         return results
+
+    def close(self) -> None:
+        _shutdown_kernels()  # this process's warm kernel lives as long as the executor
 
 
 class PoolExecutor(Executor):
