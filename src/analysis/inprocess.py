@@ -129,15 +129,16 @@ def shell(imports: Iterable[str] = (), fresh: Iterable[str] = ()):
         if InteractiveShell.initialized():
             raise RuntimeError("an IPython shell already runs in this process; use the warm-kernel engine")
         saved = _saved_state()  # IPython makes its user module the process's __main__: put it back after
-        try:
+        with _host_modules(tuple(fresh)):
             _shell = _shell_class().instance()
             module = _warm_code()
             sys.modules["_closeout_warm"] = module
             _warm["module"] = module
             _warm["fresh"] = tuple(fresh)
-            _with_kept(lambda: module.warm(list(imports), list(fresh)))
-        finally:
-            _restore_state(saved)
+            try:
+                _with_kept(lambda: module.warm(list(imports), list(fresh)))
+            finally:
+                _restore_state(saved)
         STATS["starts"] += 1
     return _shell
 
@@ -150,6 +151,23 @@ def _with_kept(fn):
     finally:
         for name, mod in kept.items():
             sys.modules.setdefault(name, mod)
+
+
+def _is_fresh(name: str, fresh: tuple[str, ...]) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in fresh)
+
+
+@contextlib.contextmanager
+def _host_modules(fresh: tuple[str, ...]):
+    """The notebook imports the fresh modules afresh; afterwards this process gets its own copies back (and
+    loses the notebook's), so classes such as the errors keep their identity for the code that runs here."""
+    host = {name: mod for name, mod in sys.modules.items() if _is_fresh(name, fresh)}
+    try:
+        yield
+    finally:
+        for name in [n for n in sys.modules if _is_fresh(n, fresh) and n not in host]:
+            del sys.modules[name]
+        sys.modules.update(host)
 
 
 def _saved_state() -> dict:
@@ -199,7 +217,8 @@ def run_cells(nb_man, cwd: str, imports: Iterable[str], fresh: Iterable[str]) ->
     with _lock:
         sh = shell(imports, fresh)
         saved = _saved_state()
-        try:
+        with _host_modules(_warm["fresh"]), contextlib.ExitStack() as stack:
+            stack.callback(_restore_state, saved)
             # reset to *this* call's environment and path (a build process runs one build after another)
             _warm["module"]._state.update(environ=dict(os.environ), path=list(sys.path))
             _with_kept(lambda: _warm["module"].reset(cwd))
@@ -216,8 +235,6 @@ def run_cells(nb_man, cwd: str, imports: Iterable[str], fresh: Iterable[str]) ->
                         break
                 finally:
                     nb_man.cell_complete(nb_man.nb.cells[index], cell_index=index)
-        finally:
-            _restore_state(saved)
             with contextlib.suppress(Exception):
                 _with_kept(lambda: sh.reset(new_session=True))
 

@@ -169,6 +169,9 @@ class _Background:
         except BaseException as exc:  # noqa: BLE001 - handed to the caller
             self._error = exc
 
+    def wait(self) -> None:
+        self._thread.join()
+
     def result(self):
         self._thread.join()
         if self._error is not None:
@@ -393,6 +396,8 @@ def build(
         ) as runner:
             prepared = prepare(report_dir, places=places, out=out, lang=lang, profile=profile)
             try:
+                if runner.in_this_process:  # notebooks in this process re-import the project's modules:
+                    prepared.products.wait()  # not while the index's products are computed beside them
                 notebooks_started = time.monotonic()
                 results = runner.run(prepared.tasks(), f"closeout build {prepared.report.id}")
             except BaseException:
@@ -495,6 +500,9 @@ def build_many(
                 ids[p.report.id] = key
                 prepared.append((key, p))
             tasks, spans = [], []
+            if runner.in_this_process:
+                for _, p in prepared:
+                    p.products.wait()
             for _, p in prepared:
                 spans.append((len(tasks), len(p.jobs)))
                 tasks += p.tasks()

@@ -134,7 +134,7 @@ class DaskExecutor(Executor):
             ) from exc
         if self.scheduler:
             try:
-                self.client = Client(self.scheduler, timeout=30)
+                self.client = Client(self.scheduler, timeout=10)
             except (OSError, TimeoutError) as exc:
                 raise UsageError(f"cannot reach the Dask scheduler at {self.scheduler}: {_one_line(exc)}") from exc
         else:

@@ -251,6 +251,7 @@ class Executor:
 
     name = "executor"
     workers = 1
+    in_this_process = False  # whether notebooks run inside this process (nothing else may run beside them)
 
     def start(self) -> None:
         pass
@@ -288,6 +289,7 @@ class InlineExecutor(Executor):
         if engine_name in (None, INPROCESS) and not inprocess_possible():
             engine_name = ENGINE
         self.engine_name = engine_name or INPROCESS
+        self.in_this_process = self.engine_name == INPROCESS
 
     def describe(self) -> str:
         return f"this process ({'in-process' if self.engine_name == INPROCESS else 'warm kernel'})"
