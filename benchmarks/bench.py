@@ -50,16 +50,20 @@ sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
 
-METHODS = ("naive", "peer", "build1", "build", "one", "floor")
+METHODS = ("naive", "peer", "base", "base_one", "kernel", "build1", "build", "one", "floor")
 LABELS = {
     "naive": "naive loop (papermill + nbconvert CLIs)",
     "peer": "embedded-engine pool (2 processes)",
     "build1": "closeout build --workers 1",
     "build": "closeout build (default workers)",
+    "base": "baseline closeout build (--baseline tree)",
+    "base_one": "baseline closeout build --place ID",
+    "kernel": "closeout build --engine kernel",
     "one": "closeout build --place ID (one page)",
     "floor": "compute floor (plain Python)",
 }
 SEED = ROOT / "data" / "anxin-plan-2020"
+BASELINE: Path | None = None  # --baseline: the source tree of the commit to compare with
 # ploomber's telemetry and version check: off (the benchmark runs without network)
 QUIET = {"PLOOMBER_STATS_ENABLED": "false", "PLOOMBER_VERSION_CHECK_DISABLED": "true"}
 
@@ -101,8 +105,11 @@ class PeakMemory:
         self._thread.join()
 
 
-def run(cmd: list[str], mem: PeakMemory, log) -> None:
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=_env())
+def run(cmd: list[str], mem: PeakMemory, log, pythonpath: Path | None = None) -> None:
+    env = _env()
+    if pythonpath is not None:  # another commit's source tree first on the path (its notebooks beside it)
+        env["PYTHONPATH"] = str(pythonpath / "src")
+    proc = subprocess.Popen(cmd, cwd=pythonpath or ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     mem.watch(proc.pid)
     if proc.wait() != 0:
         raise RuntimeError(f"failed ({proc.returncode}): {' '.join(cmd)}")
@@ -143,6 +150,13 @@ def run_method(method: str, report: Path, out: Path, places: list[str], log) -> 
             cmd = [str(BIN / "closeout"), "build", str(report), "--out", str(out)]
             extra = {"build1": ["--workers", "1"], "build": [], "one": ["--place", places[0]]}[method]
             run(cmd + extra, mem, log)
+        elif method in ("base", "base_one"):
+            if BASELINE is None:
+                raise SystemExit("methods base/base_one need --baseline SRC (a source tree of another commit)")
+            cmd = [sys.executable, "-m", "analysis", "build", str(report), "--out", str(out)]
+            run(cmd + (["--place", places[0]] if method == "base_one" else []), mem, log, pythonpath=BASELINE)
+        elif method == "kernel":
+            run([str(BIN / "closeout"), "build", str(report), "--out", str(out), "--engine", "kernel"], mem, log)
         elif method == "peer":
             run([sys.executable, str(HERE / "peer.py"), str(report), "--out", str(out), "--workers", "2"], mem, log)
         elif method == "floor":
@@ -152,7 +166,7 @@ def run_method(method: str, report: Path, out: Path, places: list[str], log) -> 
     seconds = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu_s = (after.ru_utime - cpu.ru_utime) + (after.ru_stime - cpu.ru_stime)
-    pages = 2 if method == "one" else len(places) + 1
+    pages = 2 if method in ("one", "base_one") else len(places) + 1
     return {"seconds": seconds, "cpu_s": cpu_s, "pages": pages, "peak_mb": mem.peak / 2**20,
             "output_mb": folder_size(out) / 2**20}
 
@@ -199,6 +213,9 @@ def summarise(results: dict, sizes: list) -> dict:
                     ratio[f"{other} ÷ {m} (wall)"] = med[n][other] / med[n][m]
             if cpu[n].get(m) and cpu[n].get("floor"):
                 ratio[f"{m} ÷ floor (CPU per page)"] = cpu[n][m] / cpu[n]["floor"]
+        for m, base in (("build", "base"), ("one", "base_one"), ("kernel", "base"), ("build", "kernel")):
+            if med[n].get(m) and med[n].get(base):
+                ratio[f"{base} ÷ {m} (wall)"] = med[n][base] / med[n][m]
         if cpu[n].get("peer") and cpu[n].get("floor"):
             ratio["peer ÷ floor (CPU per page)"] = cpu[n]["peer"] / cpu[n]["floor"]
     out = {"median_seconds": med, "median_cpu_per_page_s": cpu, "median_peak_mb": mem, "ratios": ratios,
@@ -232,8 +249,9 @@ def table(results: dict, summary: dict, sizes: list, info: dict) -> str:
             runs = results[n].get(m) or []
             if not runs:
                 continue
-            peer = med[n]["peer"] / med[n][m] if med[n].get("peer") and m not in ("peer", "floor", "one") else None
-            naive = med[n]["naive"] / med[n][m] if med[n].get("naive") and m not in ("naive", "floor", "one") else None
+            whole = m not in ("peer", "naive", "floor", "one", "base_one")
+            peer = med[n]["peer"] / med[n][m] if med[n].get("peer") and whole else None
+            naive = med[n]["naive"] / med[n][m] if med[n].get("naive") and whole else None
             each = ", ".join(f"{r['seconds']:.1f}" for r in runs)
             lines.append(
                 f"| {'seed' if n == 'seed' else f'synthetic, {n} places'} | {LABELS[m]} | {med[n][m]:.1f} | {each} | "
@@ -303,7 +321,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--peer-max", type=int, default=None, help="skip the embedded-engine pool above this N")
     p.add_argument("--workdir", type=Path, default=None, help="where reports and outputs go (default: a temp dir)")
     p.add_argument("--json", type=Path, default=None, help="also write every run and the summary here")
+    p.add_argument("--baseline", type=Path, default=None,
+                   help="for methods base/base_one: a source tree of another commit (git archive COMMIT | tar -x)")
     args = p.parse_args(argv)
+    global BASELINE
+    BASELINE = args.baseline.resolve() if args.baseline else None
     methods = [m for m in args.methods.split(",") if m]
     unknown = set(methods) - set(METHODS)
     if unknown:
