@@ -449,8 +449,12 @@ def expand_reports(arguments: list[str | Path]) -> list[Path]:
 
 
 def _error_line(exc: BaseException) -> str:
+    """One line for a report that failed in a batch (the first problem, and how many more)."""
     if isinstance(exc, CloseoutError):
-        return " ".join(exc.lines())
+        lines = exc.lines()
+        if isinstance(exc, NotebookFailures) or len(lines) <= 1:
+            return " ".join(lines)
+        return f"{lines[0]} (and {len(lines) - 1} more problem(s): closeout validate lists them)"
     return f"{type(exc).__name__}: {_one_line(exc)}"
 
 
