@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis import model, snapshot
+from analysis import model, snapshot, units
 from analysis.errors import Problem, ValidationError
 from analysis.sections import Section, find_quote, section_key, split_sections
 
@@ -420,6 +420,8 @@ def validate_report(folder: str | Path) -> tuple[Report | None, list[Problem]]:
             ref = frame if ref_table == table.name else report.tables.get(ref_table)
             if t == table.name and ref is not None and column in frame:
                 foreign[column] = (f"{ref_table}.csv", set(ref[ref_column].dropna()))
+        if table.name == "figures":  # units: the shipped table extended by the report's units.csv
+            foreign["unit"] = ("units.csv", set(units.unit_ids(report)), units.unknown_unit_hint(report, rel_folder))
         try:
             frame = model.schema(table, foreign).validate(frame, lazy=True)
         except pa.errors.SchemaErrors as exc:

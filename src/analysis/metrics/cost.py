@@ -41,15 +41,17 @@ COST_COLUMNS = [
     "is_approximate",
     "caveat_zh",
     "caveat_en",
+    "unit_zh",
 ]
 
 
 def cost_per_output(report: Report) -> pd.DataFrame:
     """The whole actual spend divided by each key output.
 
-    Columns: metric, output_figure_id, label_zh, label_en, output_value, unit, spend_yuan (sum of the budget
-    lines' actual spending as printed), spend_cells, cost_per_output_yuan (NaN for a zero output), is_org_wide
-    (the output figure is organisation-wide), is_approximate, caveat_zh, caveat_en.
+    Columns: metric, output_figure_id, label_zh, label_en, output_value, unit, unit_zh (as printed),
+    spend_yuan (sum of the budget lines' actual spending as printed), spend_cells, cost_per_output_yuan (NaN
+    for a zero output), is_org_wide (the output figure is organisation-wide), is_approximate, caveat_zh,
+    caveat_en.
 
     The key outputs are the metrics listed in the report folder's key_outputs.csv; a report without that
     table falls back to the metrics of its target
@@ -96,6 +98,7 @@ def cost_per_output(report: Report) -> pd.DataFrame:
                 "label_en": f["metric_en"],
                 "output_value": f["value"],
                 "unit": f["unit"],
+                "unit_zh": f["unit_zh"],
                 "spend_yuan": spend,
                 "spend_cells": cells,
                 "cost_per_output_yuan": spend / f["value"] if f["value"] else math.nan,

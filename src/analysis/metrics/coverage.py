@@ -35,6 +35,8 @@ TARGET_COLUMNS = [
     "is_approximate",
     "note_zh",
     "note_en",
+    "unit_zh",
+    "achieved_unit_zh",
 ]
 
 
@@ -42,7 +44,8 @@ def target_attainment(report: Report) -> pd.DataFrame:
     """Each target against what was achieved.
 
     Columns: target_id, label_zh, label_en, target_figure_id, target_value, unit (of the target),
-    achieved_value, achieved_unit, achieved_figure_ids (';'), other_figure_ids (alternatives not used, ';'),
+    unit_zh (as printed), achieved_value, achieved_unit, achieved_unit_zh (';'), achieved_figure_ids (';'),
+    other_figure_ids (alternatives not used, ';'),
     cutoff_date (latest cut-off among the figures used), attainment_ratio (achieved ÷ target; NaN without an
     achievement or a zero target), is_approximate (the target or any figure used is approximate), note_zh and
     note_en (why the ratio needs care: no achievement figure, units that differ, the notes of the rows used).
@@ -83,8 +86,10 @@ def target_attainment(report: Report) -> pd.DataFrame:
                 "target_figure_id": t.target_figure_id,
                 "target_value": target["value"],
                 "unit": target["unit"],
+                "unit_zh": target["unit_zh"],
                 "achieved_value": achieved,
                 "achieved_unit": ";".join(units),
+                "achieved_unit_zh": ";".join(dict.fromkeys(used["unit_zh"])),
                 "achieved_figure_ids": join_ids(used.index),
                 "other_figure_ids": join_ids(others.index),
                 "cutoff_date": used["cutoff_date"].max() if len(used) else pd.NaT,

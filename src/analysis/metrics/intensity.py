@@ -42,6 +42,8 @@ INTENSITY_COLUMNS = [
     "is_approximate",
     "place_id",
     "note",
+    "output_unit_zh",
+    "workers_unit_zh",
 ]
 
 
@@ -50,7 +52,8 @@ def intensity(report: Report, within: str | None = None) -> pd.DataFrame:
     that place and the places inside it).
 
     Columns: intensity_id, team_id, label_zh, label_en, output_figure_id, workers_figure_id, output_value,
-    output_unit, workers, workers_unit, output_per_worker (NaN with a note for zero workers, never inf), days,
+    output_unit, output_unit_zh (as printed), workers, workers_unit, workers_unit_zh, output_per_worker (NaN
+    with a note for zero workers, never inf), days,
     days_basis, output_per_worker_day, is_approximate, place_id (the team's), note.
 
     Days are calendar days counting both ends: from the project start to the output's cut-off date, or the
@@ -90,8 +93,10 @@ def intensity(report: Report, within: str | None = None) -> pd.DataFrame:
                 "workers_figure_id": team["workers_figure_id"],
                 "output_value": out["value"],
                 "output_unit": out["unit"],
+                "output_unit_zh": out["unit_zh"],
                 "workers": w,
                 "workers_unit": workers["unit"],
+                "workers_unit_zh": workers["unit_zh"],
                 "output_per_worker": per_worker,
                 "days": days,
                 "days_basis": basis,
