@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis import model, snapshot, units
+from analysis import expressions, model, snapshot, units
 from analysis.errors import Problem, ValidationError
 from analysis.sections import Section, find_quote, section_key, split_sections
 
@@ -362,13 +362,12 @@ def _check_rules(report: Report, rel_folder: str) -> list[Problem]:
     for i, row in rules.iterrows():
         for column in ("left", "right"):
             try:
-                terms = parse_expression(row[column])
-            except ValueError as exc:
-                problems.append(Problem(f"{rel_folder}/rules.csv", i + 2, column,
-                                        "figure ids, budget.<line>.<column> cells and numbers joined by + and -",
+                terms = expressions.parse(row[column]).refs()
+            except expressions.ExpressionError as exc:
+                problems.append(Problem(f"{rel_folder}/rules.csv", i + 2, column, expressions.EXPECTED,
                                         f"{row[column]!r} ({exc})"))
                 continue
-            for _, term in terms:
+            for term in terms:
                 if (term.startswith("F") and term not in figures) or (term.startswith("budget.") and term not in cells):
                     problems.append(Problem(f"{rel_folder}/rules.csv", i + 2, column,
                                             "a figure id of figures.csv or a cell of budget.csv", repr(term)))

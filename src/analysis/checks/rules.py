@@ -1,36 +1,39 @@
-"""rules.csv: consistency rules between figures and budget cells."""
+"""rules.csv: consistency rules between figures and budget cells (expressions of :mod:`analysis.expressions`)."""
 
 from __future__ import annotations
 
 import math
 
+from analysis import expressions
 from analysis.checks.values import (
     Values,
-    _is_number,
     _tolerance,
     canonical,
     finding,
-    sum_interval,
 )
-from analysis.load import Report, parse_expression
+from analysis.load import Report
 from analysis.metrics import (
     fmt_number,
 )
 
 
-def _signed(expr: str) -> list[tuple[float, str]]:
-    return [(1.0 if sign == "+" else -1.0, term) for sign, term in parse_expression(expr)]
-
+def side_interval(node: expressions.Node, values: Values) -> tuple[float, float]:
+    """The interval of one side of a rule: figures as their allowed values, cells as printed."""
+    return expressions.interval(node, values.interval)
 
 
 def rule_forms(report: Report) -> dict[str, dict[str, float]]:
-    """For each '==' rule, its left − right as {term: coef} (to tell a rule that restates a generic check)."""
+    """For each '==' rule that only adds and subtracts, its left − right as {term: coef} (to tell a rule that
+    restates a generic check)."""
     out = {}
     for r in report.rules.itertuples():
-        if r.operator == "==":
-            out[r.rule_id] = canonical(_signed(r.left) + [(-c, t) for c, t in _signed(r.right)])
+        if r.operator != "==":
+            continue
+        left = expressions.linear_terms(expressions.parse(r.left))
+        right = expressions.linear_terms(expressions.parse(r.right))
+        if left is not None and right is not None:
+            out[r.rule_id] = canonical(left + [(-c, t) for c, t in right])
     return out
-
 
 
 def evaluate_rule(
@@ -59,19 +62,29 @@ def evaluate_rule(
     return left[1] + tol > right[0]
 
 
+def _span(lo: float, hi: float) -> str:
+    return fmt_number(lo) if abs(hi - lo) < 1e-9 else f"{fmt_number(lo)}–{fmt_number(hi)}"
 
-def _side_text(terms: list[tuple[float, str]], values: Values, lang: str) -> str:
-    parts = []
-    for k, (coef, term) in enumerate(terms):
-        sign = ("−" if coef < 0 else "+") if k else ("−" if coef < 0 else "")
-        label = term if _is_number(term) else f"{term} = {values.text(term, lang)}"
-        parts.append(f"{sign} {label}".strip() if sign else label)
-    if len(terms) == 1:
-        return parts[0]
-    lo, hi = sum_interval(terms, values)
-    total = fmt_number(lo) if abs(hi - lo) < 1e-9 else f"{fmt_number(lo)}–{fmt_number(hi)}"
-    return f"{' '.join(parts)} → {total}"
 
+def _side_text(node: expressions.Node, values: Values, lang: str) -> str:
+    """One side as a message writes it: a sum lists each term with its value and the total; any other
+    expression is written with the values put in, then each reference's value."""
+    terms = expressions.linear_terms(node)
+    if terms is not None:
+        parts = []
+        for k, (coef, term) in enumerate(terms):
+            sign = ("−" if coef < 0 else "+") if k else ("−" if coef < 0 else "")
+            label = term if term not in node.refs() else f"{term} = {values.text(term, lang)}"
+            parts.append(f"{sign} {label}".strip() if sign else label)
+        if len(terms) == 1:
+            return parts[0]
+        return f"{' '.join(parts)} → {_span(*side_interval(node, values))}"
+    written = node.text(lambda ref: values.text(ref, lang))
+    refs = [f"{ref} = {values.text(ref, lang)}" for ref in node.refs()]
+    result = _span(*side_interval(node, values))
+    if lang == "zh":
+        return f"{written} = {result}（{'，'.join(refs)}）"
+    return f"{written} = {result} ({', '.join(refs)})"
 
 
 def rule_findings(report: Report, values: Values, skip: set[str], correction: dict[str, float]) -> list[dict]:
@@ -81,21 +94,21 @@ def rule_findings(report: Report, values: Values, skip: set[str], correction: di
     for r in report.rules.sort_values("rule_id").itertuples():
         if r.rule_id in skip:
             continue
-        left, right = _signed(r.left), _signed(r.right)
+        left, right = expressions.parse(r.left), expressions.parse(r.right)
         ok = evaluate_rule(
-            r.operator, sum_interval(left, values), sum_interval(right, values), _tolerance(r.tolerance_pct)
+            r.operator, side_interval(left, values), side_interval(right, values), _tolerance(r.tolerance_pct)
         )
         if ok:
             continue
-        terms = [t for _, t in left + right if not _is_number(t)]
+        terms = list(dict.fromkeys(left.refs() + right.refs()))
         common = {"figure_ids": terms, "quotes": [values.quote(t) for t in terms]}
         if ok is None:
             found.append(
                 finding(
                     f"rule:{r.rule_id}",
                     "info",
-                    f"规则无法计算（有空白单元格）：{r.message_zh}",
-                    f"The rule cannot be evaluated (a cell is empty): {r.message_en}",
+                    f"规则无法计算（有空白单元格或除数为零）：{r.message_zh}",
+                    f"The rule cannot be evaluated (a cell is empty or a divisor is zero): {r.message_en}",
                     **common,
                 )
             )
@@ -110,7 +123,7 @@ def rule_findings(report: Report, values: Values, skip: set[str], correction: di
         if touched:
             fixed = Values(values.figures, {**values.cells, **touched}, values.cell_quotes)
             still = evaluate_rule(
-                r.operator, sum_interval(left, fixed), sum_interval(right, fixed), _tolerance(r.tolerance_pct)
+                r.operator, side_interval(left, fixed), side_interval(right, fixed), _tolerance(r.tolerance_pct)
             )
             shown = ", ".join(f"{c} = {fmt_number(v)}" for c, v in touched.items())
             ex_zh = f"按预算表最可能的更正（{shown}），该规则{'成立' if still else '仍不成立'}。"

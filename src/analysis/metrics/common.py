@@ -26,7 +26,7 @@ LEVEL_GROUPS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
 )
 _NAME_SUFFIX = re.compile(r"(新区|街道|社区|区|县|镇|村|市)$")
 _ABOUT = re.compile(r"约|左右|近")
-_MORE = re.compile(r"余|多|过|逾|超")
+_MORE = re.compile(r"余|多|过|逾|超(?![支出额])")  # 超支/超出 (overspent) is no 超过
 _NUMERALS = "一二三四五六七八九"
 
 # ----------------------------------------------------------------------------------------------------
