@@ -311,6 +311,21 @@ def _check_dates(report: Report, rel_folder: str) -> list[Problem]:
         if pd.notna(d) and not (start <= d.date() <= end):
             problems.append(Problem(f"{rel_folder}/figures.csv", i + 2, "cutoff_date",
                                     f"a date within the project period {start}..{end}", d.date().isoformat()))
+    # service periods: a team's own start/end and its pauses lie in the project period, each in order
+    for name, first, last in (("workforce", "start_date", "end_date"), ("team_pauses", "pause_start", "pause_end")):
+        table = report.tables.get(name)
+        if table is None or first not in table:
+            continue
+        for i, row in table.iterrows():
+            for column in (first, last):
+                d = row.get(column)
+                if pd.notna(d) and not (start <= d.date() <= end):
+                    problems.append(Problem(f"{rel_folder}/{name}.csv", i + 2, column,
+                                            f"a date within the project period {start}..{end}", d.date().isoformat()))
+            a, b = row.get(first), row.get(last)
+            if pd.notna(a) and pd.notna(b) and b < a:
+                problems.append(Problem(f"{rel_folder}/{name}.csv", i + 2, last, f"a date on or after {first} "
+                                        f"{a.date().isoformat()}", b.date().isoformat()))
     return problems
 
 

@@ -118,7 +118,12 @@ TABLES: tuple[Table, ...] = (
         _id("team_id", unique=True), Field("section", checks=(pa.Check.str_matches(SECTION_PATTERN),)),
         _text("label_zh"), _text("label_en"), _id("workers_figure_id", FIGURE_ID_PATTERN),
         _id("place_id", nullable=True), _note(),
+        Field("start_date", kind="date", nullable=True, required=False),
+        Field("end_date", kind="date", nullable=True, required=False),
     ), required=False, description="teams of workers and their size"),
+    Table("team_pauses", (
+        _id("team_id"), Field("pause_start", kind="date"), Field("pause_end", kind="date"), _note(),
+    ), required=False, description="periods in which a team did not work"),
     Table("intensities", (
         _id("intensity_id", unique=True), _id("team_id"), _id("output_figure_id", FIGURE_ID_PATTERN),
         _text("label_zh"), _text("label_en"), _note(),
@@ -200,6 +205,7 @@ FOREIGN_KEYS: dict[tuple[str, str], tuple[str, str]] = {
     ("workforce", "workers_figure_id"): ("figures", "figure_id"),
     ("workforce", "place_id"): ("places", "place_id"),
     ("intensities", "team_id"): ("workforce", "team_id"),
+    ("team_pauses", "team_id"): ("workforce", "team_id"),
     ("intensities", "output_figure_id"): ("figures", "figure_id"),
     ("lists", "count_figure_id"): ("figures", "figure_id"),
     ("list_items", "list_id"): ("lists", "list_id"),

@@ -560,6 +560,7 @@ def intensity_table(
     frame = intensity.assign(
         _label=localized(intensity, "label", lang),
         _team=team_labels(report, intensity, lang),
+        _days_basis=localized(intensity, "days_basis", lang),
         _output=[_amount(v, u, lang, z) for v, u, z in zip(intensity["output_value"], intensity["output_unit"],
                                                              _printed(intensity, "output_unit_zh"))],
         _workers=[_amount(v, u, lang, z) for v, u, z in zip(intensity["workers"], intensity["workers_unit"],
@@ -574,6 +575,7 @@ def intensity_table(
             ("_workers", "col.workers", "text_num"),
             ("output_per_worker", "col.output_per_worker", "number"),
             ("days", "col.days", "number"),
+            ("_days_basis", "col.days_basis", "text"),
             ("output_per_worker_day", "col.output_per_worker_day", "number"),
             ("output_figure_id", "col.figure_ids", "ids"),
         ],
