@@ -138,6 +138,10 @@ TABLES: tuple[Table, ...] = (
         _amount("budget_yuan", signed=True), _amount("actual_yuan", signed=True),
         _amount("remaining_yuan", signed=True, nullable=True), _note("remark_zh"), _text("quote"),
     ), required=False, description="the budget table as printed"),
+    Table("key_output_lines", (
+        _id("metric", SNAKE_PATTERN), _id("line_id"), _note(),
+    ), required=False, unique_together=("metric", "line_id"),
+        description="the budget lines that paid for a key output"),
     Table("lists", (
         _id("list_id", unique=True), Field("section", checks=(pa.Check.str_matches(SECTION_PATTERN),)),
         _text("label_zh"), _text("label_en"), _id("count_figure_id", FIGURE_ID_PATTERN, nullable=True),
@@ -199,6 +203,8 @@ FOREIGN_KEYS: dict[tuple[str, str], tuple[str, str]] = {
     ("figures", "place_id"): ("places", "place_id"),
     ("figures", "unit"): ("units", "id"),  # the shipped units and the report's own (load.py merges them)
     ("key_outputs", "metric"): ("metrics", "metric"),
+    ("key_output_lines", "metric"): ("key_outputs", "metric"),
+    ("key_output_lines", "line_id"): ("budget", "line_id"),
     ("targets", "target_figure_id"): ("figures", "figure_id"),
     ("target_achievements", "target_id"): ("targets", "target_id"),
     ("target_achievements", "figure_id"): ("figures", "figure_id"),
