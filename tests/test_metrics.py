@@ -171,12 +171,16 @@ def reach_report():
             fig("F004", "communities_platform", 2, unit="communities", scope="district", place_id="jinjiang"),
             fig("F005", "households_visited", 4, scope="community", place_id="huaxinglu"),
         ],
-        source="一、在华星路开展工作\n",
+        source="一、在华星路社区开展工作\n",
+        coverage_totals=[
+            {"level": "community", "figure_id": "F001", "combine": "sum"},
+            {"level": "community", "figure_id": "F002", "combine": "sum"},
+        ],
     )
 
 
 def test_place_reach_against_stated_totals():
-    """Named communities and villages (3) are set against 20多 + 40多 = 60..80 stated project-wide."""
+    """Named communities and villages (3) are set against the declared 20多 + 40多 = 60..80."""
     out = m.place_reach(reach_report()).set_index("level")
     community = out.loc["community"]
     assert community["places_named"] == 3

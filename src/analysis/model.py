@@ -22,6 +22,8 @@ SCOPES = ("project", "organisation", "district", "street", "community")
 #: The shipped units (resources/units.csv); a report adds its own in units.csv (see :mod:`analysis.units`).
 UNITS = shipped_unit_ids()
 COMBINE = ("alternative", "sum")
+#: The level groups a stated coverage total may be declared for (coverage_totals.csv).
+COVERAGE_LEVELS = ("city", "district", "street", "community")
 ROW_TYPES = ("line", "total")
 OPERATORS = ("==", "<=", ">=", "<", ">")
 SEVERITIES = ("error", "warning", "info")
@@ -142,6 +144,11 @@ TABLES: tuple[Table, ...] = (
         _id("metric", SNAKE_PATTERN), _id("line_id"), _note(),
     ), required=False, unique_together=("metric", "line_id"),
         description="the budget lines that paid for a key output"),
+    Table("coverage_totals", (
+        _enum("level", COVERAGE_LEVELS), _id("figure_id", FIGURE_ID_PATTERN),
+        _enum("combine", COMBINE, nullable=True, required=False), _note(),
+    ), required=False, unique_together=("level", "figure_id"),
+        description="which figure states the total of places reached at each level"),
     Table("lists", (
         _id("list_id", unique=True), Field("section", checks=(pa.Check.str_matches(SECTION_PATTERN),)),
         _text("label_zh"), _text("label_en"), _id("count_figure_id", FIGURE_ID_PATTERN, nullable=True),
@@ -214,6 +221,7 @@ FOREIGN_KEYS: dict[tuple[str, str], tuple[str, str]] = {
     ("team_pauses", "team_id"): ("workforce", "team_id"),
     ("intensities", "output_figure_id"): ("figures", "figure_id"),
     ("lists", "count_figure_id"): ("figures", "figure_id"),
+    ("coverage_totals", "figure_id"): ("figures", "figure_id"),
     ("list_items", "list_id"): ("lists", "list_id"),
 }
 

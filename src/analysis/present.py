@@ -625,20 +625,20 @@ def places_table(places: pd.DataFrame, lang: str) -> str:
 
 
 def mentions(report, place_id: str, lang: str, limit: int = 8, width: int = 90) -> str:
-    """Where the source text names the place (its name with or without 区/县 …), as short quotes."""
+    """Where the source text names the place (``metrics.place_mentions``: the full name, or the short name
+    standing alone; not inside an organisation's name), as short quotes."""
+    from analysis.metrics import place_mentions
+
     places = report.places.set_index("place_id")
     name = str(places.loc[place_id, "name_zh"])
-    short = next(
-        (name[: -len(s)] for s in _PLACE_SUFFIXES if name.endswith(s) and len(name) > len(s) + 1), name
-    )
     text = report.source_text
     hits = []
-    for m in re.finditer(re.escape(short), text):
-        stops = [text.rfind(c, 0, m.start()) + 1 for c in "。；\n"]
-        start = max(stops + [m.start() - width // 2])
-        end_candidates = [i + 1 for i in (text.find(c, m.end()) for c in "。；\n") if i >= 0]
-        end = min(end_candidates + [m.end() + width // 2, len(text)])
-        sec = next((s.key for s in report.sections if s.start <= m.start() < s.end), "")
+    for m_start, m_end in place_mentions(report, place_id):
+        stops = [text.rfind(c, 0, m_start) + 1 for c in "。；\n"]
+        start = max(stops + [m_start - width // 2])
+        end_candidates = [i + 1 for i in (text.find(c, m_end) for c in "。；\n") if i >= 0]
+        end = min(end_candidates + [m_end + width // 2, len(text)])
+        sec = next((s.key for s in report.sections if s.start <= m_start < s.end), "")
         snippet = text[start:end].strip()
         if start > 0 and start not in stops:
             snippet = "…" + snippet

@@ -39,11 +39,13 @@ from analysis.metrics.cost import (
     COST_COLUMNS,
     cost_per_output,
     key_outputs,
+    output_lines,
 )
 from analysis.metrics.coverage import (
     REACH_COLUMNS,
     TARGET_COLUMNS,
     place_reach,
+    stated_totals,
     target_attainment,
 )
 from analysis.metrics.districts import (
@@ -56,8 +58,14 @@ from analysis.metrics.districts import (
 )
 from analysis.metrics.intensity import (
     INTENSITY_COLUMNS,
+    active_days,
     intensity,
     working_days,
+)
+from analysis.metrics.mentions import (
+    mention_spans,
+    place_mentions,
+    short_name,
 )
 from analysis.metrics.series import (
     SERIES_COLUMNS,
@@ -72,6 +80,12 @@ from analysis.metrics.table import (
 )
 
 __all__ = [
+    "active_days",
+    "output_lines",
+    "stated_totals",
+    "mention_spans",
+    "place_mentions",
+    "short_name",
     "NOT_ACHIEVED",
     "WHOLE_SCOPES",
     "LEVEL_GROUPS",

@@ -17,14 +17,13 @@ from analysis.sections import find_quote
 NOT_ACHIEVED = ("target", "estimate")
 #: Scopes whose figures speak for the whole project (or more) rather than one place.
 WHOLE_SCOPES = ("project", "organisation")
-#: Place levels grouped as a funder counts them, with the figure units that state a total for the group.
-LEVEL_GROUPS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("city", ("city",), ("cities",)),
-    ("district", ("district", "county", "new_area"), ("districts",)),
-    ("street", ("street", "town"), ()),
-    ("community", ("community", "village"), ("communities", "villages")),
+#: Place levels grouped as a funder counts them (the levels of coverage_totals.csv).
+LEVEL_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("city", ("city",)),
+    ("district", ("district", "county", "new_area")),
+    ("street", ("street", "town")),
+    ("community", ("community", "village")),
 )
-_NAME_SUFFIX = re.compile(r"(新区|街道|社区|区|县|镇|村|市)$")
 _ABOUT = re.compile(r"约|左右|近")
 _MORE = re.compile(r"余|多|过|逾|超(?![支出额])")  # 超支/超出 (overspent) is no 超过
 _NUMERALS = "一二三四五六七八九"

@@ -8,7 +8,6 @@ import pandas as pd
 
 from analysis.load import Report
 from analysis.metrics.common import (
-    _NAME_SUFFIX,
     LEVEL_GROUPS,
     descendants,
     figures,
@@ -18,6 +17,7 @@ from analysis.metrics.common import (
     places,
     reports_of_work,
 )
+from analysis.metrics.mentions import place_mentions
 
 TARGET_COLUMNS = [
     "target_id",
@@ -106,11 +106,6 @@ def target_attainment(report: Report) -> pd.DataFrame:
     )
 
 
-def _in_text(report: Report, name_zh: str) -> bool:
-    stem = _NAME_SUFFIX.sub("", name_zh)
-    return name_zh in report.source_text or (len(stem) >= 2 and stem in report.source_text)
-
-
 REACH_COLUMNS = [
     "level",
     "levels",
@@ -129,33 +124,47 @@ REACH_COLUMNS = [
 ]
 
 
+def stated_totals(report: Report) -> dict[str, list[str]]:
+    """The figures the data declares as the stated total of each level group (coverage_totals.csv: level,
+    figure_id, combine): the latest of the ``alternative`` rows (the default) plus every ``sum`` row."""
+    table = report.tables.get("coverage_totals")
+    if table is None or table.empty:
+        return {}
+    fig = figures(report)
+    out: dict[str, list[str]] = {}
+    for level, rows in table.groupby("level", sort=False):
+        combine = rows["combine"].fillna("alternative") if "combine" in rows else pd.Series("alternative", rows.index)
+        alts = fig.loc[list(rows.loc[combine == "alternative", "figure_id"])]
+        sums = fig.loc[list(rows.loc[combine == "sum", "figure_id"])].sort_values("order")
+        chosen = latest(alts)
+        out[str(level)] = ([chosen] if chosen else []) + list(sums.index)
+    return out
+
+
 def place_reach(report: Report) -> pd.DataFrame:
     """Places the report names, by level, against the totals it states.
 
     One row per level group: city; district (districts, counties, new areas); street (streets, towns);
     community (communities, villages). Columns: level, levels, places_named (rows of places.csv), place_ids,
-    names_zh, in_text (how many of them the source names literally, with or without the suffix), in_text_ids,
-    with_figures (places of the group with a figure of their own or below them), stated_total (sum of the
-    project-wide figures counting this level: the latest figure of each metric, e.g. 20多 + 40多 communities
-    → 60), stated_total_max (upper end of that sum, 80), stated_figure_ids, stated_is_approximate,
-    named_share (places_named ÷ stated_total), note.
+    names_zh, in_text (how many of them the source names: :func:`~analysis.metrics.mentions.place_mentions`),
+    in_text_ids, with_figures (places of the group with a figure of their own or below them), stated_total
+    (the total the data declares for the level in coverage_totals.csv: one figure, the latest of several
+    ``alternative`` ones, or the sum of the ``sum`` rows, e.g. 20多 + 40多 communities → 60), stated_total_max
+    (upper end, 80), stated_figure_ids, stated_is_approximate, named_share (places_named ÷ stated_total), note.
+
+    Without a declared total the level has none (NaN): figures of different metrics are never added up.
     """
     fig = reports_of_work(figures(report))
-    stated_pool = fig[(fig["scope"] == "project") & fig["place_id"].isna()]
+    every = figures(report)
+    declared = stated_totals(report)
     pl = places(report)
     with_fig = set(fig["place_id"].dropna())
     rows = []
-    for group, levels, units in LEVEL_GROUPS:
+    for group, levels in LEVEL_GROUPS:
         members = pl[pl["level"].isin(levels)]
-        in_text = [
-            p for p, name in zip(members.index, members["name_zh"], strict=True) if _in_text(report, name)
-        ]
+        in_text = [p for p in members.index if place_mentions(report, p)]
         figured = [p for p in members.index if with_fig & set(descendants(report, p))]
-        pool = stated_pool[stated_pool["unit"].isin(units)]
-        chosen = [
-            latest(pool[pool["metric"] == m]) for m in dict.fromkeys(pool.sort_values("order")["metric"])
-        ]
-        stated = fig.loc[chosen]
+        stated = every.loc[declared.get(group, [])]
         total = stated["lo"].sum() if len(stated) else math.nan
         note = ""
         if len(stated):
