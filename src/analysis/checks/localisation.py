@@ -21,12 +21,13 @@ if TYPE_CHECKING:
     from analysis.checks.arithmetic import Identity
 
 
-_EDIT_RANK = {"transposition": 0, "change": 1, "drop": 2, "insert": 3}
+_EDIT_RANK = {"transposition": 0, "change": 1, "drop": 2, "insert": 3, "sign": 4}
 
 
 def digit_edits(value: float) -> list[tuple[float, str, str]]:
     """Every number one typing slip away from ``value`` as printed: two adjacent digits swapped, one digit
-    changed, one dropped or one added. Returns (new value, kind, description), the likeliest kind kept.
+    changed, one dropped or one added, or the sign flipped. Returns (new value, kind, description), the
+    likeliest kind kept (a swap, then a changed digit, a dropped one, an added one, the sign).
 
     >>> [e for e in digit_edits(19678.5) if e[0] == 19687.5]
     [(19687.5, 'transposition', 'digits 7 and 8 swapped')]
@@ -64,6 +65,10 @@ def digit_edits(value: float) -> list[tuple[float, str, str]]:
     for i in range(len(body) + 1):
         for d in "0123456789":
             add(body[:i] + d + body[i:], "insert", f"digit {d} added")
+    if value:
+        flipped = -float(value)
+        if flipped not in found:
+            found[flipped] = ("sign", "minus sign added" if flipped < 0 else "minus sign removed")
     return [(v, k, how) for v, (k, how) in found.items()]
 
 
@@ -121,8 +126,10 @@ def _how_zh(c: Candidate) -> str:
     parts = c.how.split()
     if c.kind == "transposition":
         return f"{parts[1]} 与 {parts[3]} 两位数字颠倒"
-    if c.kind == "change":
-        return f"数字 {parts[1]} 误为 {parts[4]}"
+    if c.kind == "change":  # the corrected digit (parts[4]) was printed as parts[1]
+        return f"数字 {parts[4]} 误为 {parts[1]}"
+    if c.kind == "sign":
+        return "漏印了负号" if c.new < 0 else "多印了负号"
     return f"少打了数字 {parts[1]}" if c.kind == "insert" else f"多打了数字 {parts[1]}"
 
 
@@ -134,6 +141,8 @@ def _how_en(c: Candidate) -> str:
         return f"digits {parts[1]} and {parts[3]} transposed"
     if c.kind == "change":
         return f"a {parts[4]} printed as {parts[1]}"
+    if c.kind == "sign":
+        return "a minus sign left out" if c.new < 0 else "a minus sign printed in error"
     return f"a digit {parts[1]} left out" if c.kind == "insert" else f"an extra digit {parts[1]}"
 
 
