@@ -48,7 +48,7 @@ def test_team_start_date_replaces_the_project_start():
     assert r.days == 32
     assert r.output_per_worker_day == pytest.approx(1200 / 4 / 32)
     assert r.days_basis == "active days from the team's start 2020-02-10 to the output's cut-off date 2020-03-12"
-    assert r.days_basis_zh == "从该团队开始服务的 2020-02-10到该产出的截止日期 2020-03-12的服务天数"
+    assert r.days_basis_zh == "该团队开始服务之日 2020-02-10 至该产出的截止日期 2020-03-12 的服务天数"
 
 
 def test_pauses_are_taken_out():

@@ -55,10 +55,10 @@ def active_days(report: Report, team_id: str, cutoff=None) -> tuple[int, str, st
             return days, f"project start to the output's cut-off date {cut}", f"项目开始至该产出的截止日期 {cut}"
         return days, f"project period {start} to {end}", f"项目周期 {start} 至 {end}"
     until_en = f"the output's cut-off date {hi}" if cut is not None and hi == cut else f"{hi}"
-    until_zh = f"该产出的截止日期 {hi}" if cut is not None and hi == cut else f"{hi}"
+    until_zh = f"该产出的截止日期 {hi} " if cut is not None and hi == cut else f" {hi} "
     since_en = f"the team's start {lo}" if own_start is not None and lo == own_start else f"{lo}"
-    since_zh = f"该团队开始服务的 {lo}" if own_start is not None and lo == own_start else f"{lo}"
-    basis_en, basis_zh = f"active days from {since_en} to {until_en}", f"从{since_zh}到{until_zh}的服务天数"
+    since_zh = f"该团队开始服务之日 {lo}" if own_start is not None and lo == own_start else f"{lo}"
+    basis_en, basis_zh = f"active days from {since_en} to {until_en}", f"{since_zh} 至{until_zh}的服务天数"
     if spans:
         listed = ", ".join(f"{a} to {b}" for a, b in spans)
         basis_en += f", less {paused} paused days ({listed})"
