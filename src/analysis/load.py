@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis import model, snapshot, table_rules
+from analysis import expressions, model, snapshot, table_rules, units
 from analysis.errors import PROBLEM_LIMIT, Problem, ValidationError, bounded
 from analysis.report_toml import read_meta, resolve_source
 from analysis.sections import Section, find_quote, section_key, split_sections
@@ -369,6 +369,21 @@ def _check_dates(report: Report, rel_folder: str) -> list[Problem]:
         if pd.notna(d) and not (start <= d.date() <= end):
             problems.append(Problem(f"{rel_folder}/figures.csv", i + 2, "cutoff_date",
                                     f"a date within the project period {start}..{end}", d.date().isoformat()))
+    # service periods: a team's own start/end and its pauses lie in the project period, each in order
+    for name, first, last in (("workforce", "start_date", "end_date"), ("team_pauses", "pause_start", "pause_end")):
+        table = report.tables.get(name)
+        if table is None or first not in table:
+            continue
+        for i, row in table.iterrows():
+            for column in (first, last):
+                d = row.get(column)
+                if pd.notna(d) and not (start <= d.date() <= end):
+                    problems.append(Problem(f"{rel_folder}/{name}.csv", i + 2, column,
+                                            f"a date within the project period {start}..{end}", d.date().isoformat()))
+            a, b = row.get(first), row.get(last)
+            if pd.notna(a) and pd.notna(b) and b < a:
+                problems.append(Problem(f"{rel_folder}/{name}.csv", i + 2, last, f"a date on or after {first} "
+                                        f"{a.date().isoformat()}", b.date().isoformat()))
     return problems
 
 
@@ -424,13 +439,12 @@ def _check_rules(report: Report, rel_folder: str) -> list[Problem]:
             if column not in rules or not isinstance(row[column], str):
                 continue
             try:
-                terms = parse_expression(row[column])
-            except ValueError as exc:
-                problems.append(Problem(f"{rel_folder}/rules.csv", i + 2, column,
-                                        "figure ids, budget.<line>.<column> cells and numbers joined by + and -",
+                terms = expressions.parse(row[column]).refs()
+            except expressions.ExpressionError as exc:
+                problems.append(Problem(f"{rel_folder}/rules.csv", i + 2, column, expressions.EXPECTED,
                                         f"{row[column]!r} ({exc})"))
                 continue
-            for _, term in terms:
+            for term in terms:
                 if (term.startswith("F") and term not in figures) or (term.startswith("budget.") and term not in cells):
                     problems.append(Problem(f"{rel_folder}/rules.csv", i + 2, column,
                                             "a figure id of figures.csv or a cell of budget.csv", repr(term)))
@@ -489,6 +503,9 @@ def _load_table(folder: Path, table: model.Table, rel: str, report: Report) -> t
         ref = frame if ref_table == table.name else report.tables.get(ref_table)
         if t == table.name and ref is not None and column in frame and ref_column in ref:
             foreign[column] = (f"{ref_table}.csv", set(ref[ref_column].dropna()) | ref.attrs.get(DROPPED_CELLS, set()))
+    if table.name == "figures":  # units: the shipped table extended by the report's units.csv
+        rel_folder = rel.rsplit("/", 1)[0]
+        foreign["unit"] = ("units.csv", set(units.unit_ids(report)), units.unknown_unit_hint(report, rel_folder))
     try:
         frame = model.schema(table, foreign).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
