@@ -77,3 +77,26 @@ def test_every_issue_is_worded_in_both_languages_without_ids(seed_assessment):
 def test_ids_are_stable_across_runs(seed):
     """The same data gives the same issue ids."""
     assert list(assess(seed).issues["issue_id"]) == list(assess(seed).issues["issue_id"])
+
+
+def test_ids_survive_shuffled_csv_rows(seed_copy):
+    """Issue ids, ranks and wording do not depend on the row order of any CSV of the report folder."""
+    import csv
+    import io
+    import random
+
+    from analysis.load import load_report
+
+    before = assess(load_report(seed_copy)).issues
+    rng = random.Random(20200125)
+    for path in sorted(seed_copy.glob("*.csv")):
+        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+        body = rows[1:]
+        rng.shuffle(body)
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows([rows[0], *body])
+        path.write_text(out.getvalue(), encoding="utf-8")
+    after = assess(load_report(seed_copy)).issues
+    assert list(after["issue_id"]) == list(before["issue_id"])
+    for column in ("severity", "title_zh", "title_en", "question_zh", "question_en", "materiality"):
+        assert list(after[column]) == list(before[column]), column

@@ -372,6 +372,10 @@ def _pair_row(p: dict, ctx: Context) -> dict:
 
 
 def _slip(a: pd.Series, b: pd.Series) -> tuple[str, str] | None:
+    """Whether two conflicting values are one typing slip apart (numbers of three digits or more only: small
+    numbers are one digit apart too often to mean anything)."""
+    if min(abs(float(a["value"])), abs(float(b["value"]))) < 100:
+        return None
     for new, kind, _how in checks.digit_edits(float(a["value"])):
         if abs(new - float(b["value"])) < 1e-9 and kind in ("transposition", "change"):
             return (
@@ -406,11 +410,11 @@ def _conflict(cause: Cause, m: Measure, ctx: Context) -> dict:
     if len(metrics_in) == 1:
         title_zh = (
             f"「{a['metric_zh']}」在{s1z}为 {figure_text(first, 'zh')}，在{s2z}为 "
-            f"{figure_text(second, 'zh')}（相差 {times(worst['ratio'])} 倍），{when_zh}。"
+            f"{figure_text(second, 'zh')}（较大者是较小者的 {times(worst['ratio'])} 倍），{when_zh}。"
         )
         title_en = (
             f"{a['metric_en']} is {figure_text(first, 'en')} in {s1e} but {figure_text(second, 'en')} in "
-            f"{s2e} ({times(worst['ratio'])} times as many); {when_en}."
+            f"{s2e} (the larger is {times(worst['ratio'])} times the smaller); {when_en}."
         )
     else:
         title_zh = (
