@@ -40,7 +40,7 @@ def test_review_round_trip(seed_copy, capsys):
     capsys.readouterr()
     assert main(["summary", str(seed_copy), "--lang", "en"]) == 0
     out = capsys.readouterr().out
-    assert "Resolved (期末数字已核实)" in out and "Queried (asked on 2 April)" in out
+    assert "Resolved: 期末数字已核实" in out and "Queried: asked on 2 April" in out
 
 
 def test_latest_review_wins(seed_copy, capsys):

@@ -187,16 +187,31 @@ def _budget(cause: Cause, m: Measure, ctx: Context) -> dict:
             "evidence": evidence,
         }
     amount = num(m.money_yuan or 0)
-    first = evidence[0] if evidence else {"check_zh": "", "check_en": ""}
+    local = next((f for f in cause.findings if f["kind"] == "localise"), None)
+    if n == 1:
+        title_zh, title_en = evidence[0]["check_zh"], evidence[0]["check_en"]
+        expl_zh = "只有这一处加总对不上，表中其余的加总都成立；可能是这一行或合计行的笔误。" + _NO_EXPLANATION[0]
+        expl_en = (
+            "Only this sum fails and the table's other sums hold: probably a slip in this row or in the "
+            "total. " + _NO_EXPLANATION[1]
+        )
+    else:
+        title_zh = f"预算表有 {n} 处加总对不上，无法用单独一格的笔误解释（最大相差 {amount} 元）。"
+        title_en = (
+            f"{n} sums of the budget table fail, and no single mistyped cell explains them (up to {amount} yuan off)."
+        )
+        expl_zh = clean(str(local["message_zh"])) if local is not None else "表中可能至少有两处独立的错误。"
+        expl_en = (
+            clean(str(local["message_en"])) if local is not None else "The table probably has at least two errors."
+        )
     return {
-        "title_zh": f"预算表的加总对不上（相差 {amount} 元）。",
-        "title_en": f"A sum of the budget table does not add up ({amount} yuan off).",
-        "explanation_zh": first["check_zh"] + "没有任何单独一格的笔误能解释全部不平的加总，表中可能有不止一处错误。",
-        "explanation_en": first["check_en"] + " No single mistyped cell explains every failing sum; the table may "
-        "have more than one error.",
-        "question_zh": f"请核对预算表并提供各行的支出凭证，说明相差的 {amount} 元从何而来。",
-        "question_en": f"Please check the budget table, send the receipts for its lines and explain the "
-        f"{amount} yuan difference.",
+        "title_zh": title_zh,
+        "title_en": title_en,
+        "explanation_zh": expl_zh,
+        "explanation_en": expl_en,
+        "question_zh": f"请核对预算表并提供各行的支出凭证，说明对不上的 {amount} 元从何而来、正确的数字是多少。",
+        "question_en": f"Please check the budget table, send the receipts for its lines, and say where the "
+        f"{amount} yuan difference comes from and which numbers are right.",
         "evidence": evidence,
     }
 
@@ -481,12 +496,12 @@ def _conflict(cause: Cause, m: Measure, ctx: Context) -> dict:
     ]
     q_zh = (
         f"请说明{s1z}与{s2z}的数字分别统计到哪一天、统计范围是否相同，并确认项目期末的准确数字："
-        + _join(list(dict.fromkeys(asks_zh)), "zh")
+        + _join(list(dict.fromkeys(asks_zh)), "zh", 10)
         + "？"
     )
     q_en = (
         f"Please say up to which date the numbers in {s1e} and {s2e} count, and whether they count the same "
-        f"work, and confirm the final numbers: " + _join(list(dict.fromkeys(asks_en)), "en") + "?"
+        f"work, and confirm the final numbers: " + _join(list(dict.fromkeys(asks_en)), "en", 10) + "?"
     )
     return {
         "title_zh": title_zh,
@@ -605,8 +620,7 @@ def _list_count(cause: Cause, m: Measure, ctx: Context) -> dict:
     if n > stated:
         expl_zh = (
             f"名单比计数多 {n - stated:g} 项：可能计数没有随名单更新，"
-            "或名单中有的不应计入（如重复或个人与单位分开计）。"
-            + _NO_EXPLANATION[0]
+            "或名单中有的不应计入（如重复或个人与单位分开计）。" + _NO_EXPLANATION[0]
         )
         expl_en = (
             f"The list has {n - stated:g} more than the count: the count may not have been updated when the "
