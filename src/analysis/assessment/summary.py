@@ -105,6 +105,7 @@ def summary_text(a, report, lang: str) -> str:
                     ratio=getattr(r, f"attainment_text_{lang}"),
                     why=getattr(r, f"why_{lang}"),
                 )
+                + _caveat(getattr(r, f"caveat_{lang}"), lang)
             )
         lines.append("")
     lines.append(t["issues"])
@@ -112,6 +113,12 @@ def summary_text(a, report, lang: str) -> str:
     if a.stale_reviews:
         lines += ["", t["stale"].format(ids=", ".join(s["issue_id"] for s in a.stale_reviews))]
     return "\n".join(lines)
+
+
+def _caveat(note, lang: str) -> str:
+    if not isinstance(note, str) or not note.strip():
+        return ""
+    return f"注意：{note}。" if lang == "zh" else f" Note: {note}."
 
 
 def _status(status: str, note: str, lang: str) -> str:
