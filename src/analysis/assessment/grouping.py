@@ -27,7 +27,7 @@ BUDGET_KINDS = ("budget_remaining", "budget_sum", "budget_grant", "localise")
 #: Verdicts of a pair of figures of the same measure that are contradictions (not revisions or scope).
 CONTRADICTIONS = ("undated", "same_date", "decrease")
 #: Kinds of issue that are information rather than problems (ranked after the others).
-INFORMATION = ("revision",)
+INFORMATION = ("revision", "change", "scope")
 
 
 @dataclass
@@ -121,8 +121,14 @@ def group_findings(findings: pd.DataFrame, fig: pd.DataFrame, cumulative: dict[s
                 cause = keyed.setdefault(
                     key, Cause("conflict", data={"verdict": worst["verdict"], "sections": sections})
                 )
-            elif pairs and all(p["verdict"] == "scope" for p in pairs):
+            elif not pairs:
+                cause = Cause("rule")  # nothing to classify: worded from the finding itself
+                causes.append(cause)
+            elif all(p["verdict"] == "scope" for p in pairs):
                 cause = Cause("scope")
+                causes.append(cause)
+            elif any(p["verdict"] == "changed" for p in pairs):
+                cause = Cause("change")  # a count that is not a running total changed between two reports
                 causes.append(cause)
             else:
                 cause = revisions

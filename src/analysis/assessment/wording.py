@@ -53,6 +53,20 @@ def _join(items: list[str], lang: str, limit: int = 3) -> str:
     return "; ".join(items) + (" and others" if more else "")
 
 
+def _now_other(h: dict, lang: str, unit: str, sep: str | None = None) -> str:
+    """'（现为 5.34 倍，按另一个数字为 5.24 倍）' for a headline with a value under the other reading."""
+    if "now" not in h:
+        return ""
+    fmt = times if unit.strip() in ("倍", "times") else (lambda v: f"{v:.2f}")
+    about = ("约 " if lang == "zh" else "about ") if h.get("approximate") else ""
+    other = " / ".join(f"{about}{fmt(v)}{unit}" for v in h["other"])
+    if lang == "zh":
+        text = f"现为 {fmt(h['now'])}{unit}，按另一个数字为 {other}"
+        return f"{sep}{text}" if sep else f"（{text}）"
+    text = f"now {fmt(h['now'])}{unit}, {other} with the other figure"
+    return f"{sep}{text}" if sep else f" ({text})"
+
+
 def impact(m: Measure, ctx: Context, lang: str) -> str:
     """Which headline numbers depend on the issue (one or two sentences)."""
     zh = lang == "zh"
@@ -80,11 +94,15 @@ def impact(m: Measure, ctx: Context, lang: str) -> str:
                 else "this line's execution rate and the explanation the funder asks for"
             )
         elif h["what"] == "target":
-            parts.append(
-                f"目标「{h['label_zh']}」的完成率" if zh else f'the attainment of the target "{h["label_en"]}"'
-            )
+            if zh:
+                parts.append(f"目标「{h['label_zh']}」的完成率" + _now_other(h, "zh", " 倍"))
+            else:
+                parts.append(f'the attainment of the target "{h["label_en"]}"' + _now_other(h, "en", " times"))
         elif h["what"] == "cost":
-            parts.append(f"单位产出成本（{h['label_zh']}）" if zh else f"the cost per output ({h['label_en']})")
+            if zh:
+                parts.append(f"单位产出成本（{h['label_zh']}" + _now_other(h, "zh", " 元", sep="：") + "）")
+            else:
+                parts.append(f"the cost per output ({h['label_en']}" + _now_other(h, "en", " yuan", sep=": ") + ")")
         elif h["what"] == "intensity":
             parts.append("人均服务量" if zh else "the output per worker")
     parts = list(dict.fromkeys(parts))
@@ -118,6 +136,7 @@ def describe(cause: Cause, m: Measure, ctx: Context) -> dict:
         "narrative": _narrative,
         "conflict": _conflict,
         "revision": _revision,
+        "change": _change,
         "scope": _scope,
         "part_whole": _part_whole,
         "list_count": _list_count,
@@ -552,6 +571,24 @@ def _revision(cause: Cause, m: Measure, ctx: Context) -> dict:
     }
 
 
+def _change(cause: Cause, m: Measure, ctx: Context) -> dict:
+    r = _pair_row(cause.pairs[0], ctx)
+    sa, sb = section_text(r["section_a"], "zh"), section_text(r["section_b"], "zh")
+    ea, eb = section_text(r["section_a"], "en"), section_text(r["section_b"], "en")
+    return {
+        "title_zh": f"「{r['measure_zh']}」在{sa}为 {r['value_a_zh']}，在{sb}为 {r['value_b_zh']}"
+        "（两次报告之间有变化）。",
+        "title_en": f"{r['measure_en']} is {r['value_a_en']} in {ea} and {r['value_b_en']} in {eb} "
+        "(it changed between the two reports).",
+        "explanation_zh": "这一数字不是累计数，不同时点的数字可以不同，不构成矛盾。",
+        "explanation_en": "This count is not a running total, so it may differ between two points in time; "
+        "that is no contradiction.",
+        "question_zh": f"请确认「{r['measure_zh']}」在项目期末的数字。",
+        "question_en": f"Please confirm the end-of-project number for {r['measure_en']}.",
+        "evidence": [_pair_row(p, ctx) for p in cause.pairs],
+    }
+
+
 def _scope(cause: Cause, m: Measure, ctx: Context) -> dict:
     p = cause.pairs[0]
     a, b = ctx.fig.loc[p["a"]], ctx.fig.loc[p["b"]]
@@ -572,9 +609,26 @@ def _scope(cause: Cause, m: Measure, ctx: Context) -> dict:
 
 def _part_whole(cause: Cause, m: Measure, ctx: Context) -> dict:
     part, whole, top = m.data.get("part"), m.data.get("whole"), m.data.get("top")
+    pl = metrics.places(ctx.report)
+    if m.data.get("parts") is not None:
+        parts = m.data["parts"]
+        names_zh = "、".join(str(pl.loc[p, "name_zh"]) for p in dict.fromkeys(parts["place_id"]) if p in pl.index)
+        names_en = ", ".join(str(pl.loc[p, "name_en"]) for p in dict.fromkeys(parts["place_id"]) if p in pl.index)
+        label_zh, label_en = str(whole["metric_zh"]), str(whole["metric_en"])
+        total = num(m.data["total"])
+        return {
+            "title_zh": f"{names_zh}的「{label_zh}」合计至少 {total}，多于整个项目的 {figure_text(whole, 'zh')}。",
+            "title_en": f"{names_en} add up to at least {total} for {label_en}, more than the whole project's "
+            f"{figure_text(whole, 'en')}.",
+            "explanation_zh": "各地的数字可能有重复计算（同一工作被几个地方都算上），或全项目的数字不完整。"
+            + _NO_EXPLANATION[0],
+            "explanation_en": "The places' numbers may overlap (the same work counted by several places), or the "
+            "project total is incomplete. " + _NO_EXPLANATION[1],
+            "question_zh": f"全项目的「{label_zh}」是多少？各地的数字是否有重复计算？",
+            "question_en": f"What is the project's total for {label_en}, and do the places' numbers overlap?",
+        }
     if part is None:
         return _rule(cause, m, ctx)
-    pl = metrics.places(ctx.report)
     name_zh = pl.loc[part["place_id"], "name_zh"] if part["place_id"] in pl.index else ""
     name_en = pl.loc[part["place_id"], "name_en"] if part["place_id"] in pl.index else ""
     sw_zh, sw_en = section_text(whole["section"], "zh"), section_text(whole["section"], "en")
