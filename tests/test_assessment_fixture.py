@@ -93,18 +93,24 @@ transport_saving,budget.transport.budget_yuan - budget.transport.actual_yuan,==,
 }
 
 
+def write_report(root, source=SOURCE, tables=None, drop=()):
+    """Write the fixture report (with some tables replaced or dropped) under ``root`` and return its folder."""
+    (root / "data" / "raw").mkdir(parents=True, exist_ok=True)
+    (root / "data" / "raw" / "huzhu.txt").write_text(source, encoding="utf-8")
+    folder = root / "data" / "huzhu"
+    folder.mkdir(exist_ok=True)
+    for name, text in {**TABLES, **(tables or {})}.items():
+        if name not in drop:
+            (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
 @pytest.fixture
 def huzhu(tmp_path, monkeypatch):
     from analysis.load import load_report
 
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "data" / "raw").mkdir(parents=True)
-    (tmp_path / "data" / "raw" / "huzhu.txt").write_text(SOURCE, encoding="utf-8")
-    folder = tmp_path / "data" / "huzhu"
-    folder.mkdir()
-    for name, text in TABLES.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return load_report(folder)
+    return load_report(write_report(tmp_path))
 
 
 @pytest.fixture
@@ -173,3 +179,59 @@ def test_ranking_and_wording(issues):
         for key in ("title", "explanation", "impact", "question"):
             assert row[f"{key}_zh"] and row[f"{key}_en"]
             assert not pattern.search(row[f"{key}_zh"]) and not pattern.search(row[f"{key}_en"]), row[f"{key}_en"]
+
+
+def test_without_budget_targets_or_lists(tmp_path, monkeypatch):
+    """A report with only places, metrics and figures still gets an assessment, worded in both languages."""
+    from analysis.assessment import assess
+    from analysis.load import load_report
+
+    monkeypatch.chdir(tmp_path)
+    optional = ("targets.csv", "target_achievements.csv", "lists.csv", "list_items.csv", "budget.csv", "rules.csv")
+    a = assess(load_report(write_report(tmp_path, drop=optional)))
+    assert list(a.issues["kind"]) == ["conflict", "revision"]
+    assert a.budget["printed_total_yuan"] is None and a.budget["lines_needing_explanation"] == []
+    assert a.targets.empty
+    assert all(a.issues["question_zh"].str.len() > 0)
+
+
+def test_an_explained_variance_is_low(tmp_path, monkeypatch):
+    """A line over its threshold that the report explains (budget.csv's explanation_quote) is a low issue
+    quoting the explanation; without the quote it is medium and says no explanation was found."""
+    from analysis.assessment import assess
+    from analysis.load import load_report
+
+    monkeypatch.chdir(tmp_path)
+    source = SOURCE.replace("交通费节省了 200 元。", "交通费节省了 200 元。因改为线上活动，交通费只用了一半。").replace(
+        "\t交通费\t5000.00\t4800\t200", "\t交通费\t5000.00\t2500\t2500").replace(
+        "合计\t\t20,000\t19,650\t350", "合计\t\t20,000\t17,350\t2,650")
+    budget = TABLES["budget.csv"].replace(
+        "5000,4800,200,,\"交通费\t5000.00\t4800\t200\"", "5000,2500,2500,,\"交通费\t5000.00\t2500\t2500\"").replace(
+        "20000,19650,350,,\"合计\t\t20,000\t19,650\t350\"", "20000,17350,2650,,\"合计\t\t20,000\t17,350\t2,650\"")
+    tables = {"budget.csv": budget, "rules.csv": "rule_id,left,operator,right,tolerance_pct,severity,message_zh,message_en\n"}
+    plain = assess(load_report(write_report(tmp_path, source, tables))).issues
+    variance = plain[plain["kind"] == "threshold"].iloc[0]
+    assert variance["severity"] == "high" and "没有说明" in variance["title_zh"]  # 2,500 元 ≥ 10 % of 20,000
+    explained = "\n".join(
+        line + (",explanation_quote" if i == 0 else ",因改为线上活动，交通费只用了一半" if "交通费" in line else ",")
+        for i, line in enumerate(budget.strip().split("\n"))) + "\n"
+    a = assess(load_report(write_report(tmp_path, source, {**tables, "budget.csv": explained})))
+    variance = a.issues[a.issues["kind"] == "threshold"].iloc[0]
+    assert variance["severity"] == "low"
+    assert "因改为线上活动" in variance["explanation_zh"] and "第二部分" in variance["title_zh"]
+    line = next(x for x in a.budget["lines_needing_explanation"] if x["line_id"] == "transport")
+    assert line["explained"] and line["section"] == "二"
+
+
+def test_an_explanation_quote_must_be_in_the_source(tmp_path, monkeypatch, capsys):
+    """explanation_quote is validated like every quote: text that is not in the source is a one-line error."""
+    from analysis.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    budget = "\n".join(
+        line + (",explanation_quote" if i == 0 else ",交通费用得很少" if "交通费" in line else ",")
+        for i, line in enumerate(TABLES["budget.csv"].strip().split("\n"))) + "\n"
+    folder = write_report(tmp_path, tables={"budget.csv": budget})
+    assert main(["validate", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "budget.csv, row 3, column explanation_quote" in err and "交通费用得很少" in err
