@@ -86,6 +86,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     complete = "" if args.no_completeness else "; every numeric mention of the source transcribed or excluded"
     print(f"{args.report}: valid ({counts}); every quote found once in its section of the source, every value "
           f"printed in its quote{complete}")
+    from analysis.reviews import stale_reviews
+
+    for problem in stale_reviews(report):
+        print(f"warning: stale review: {problem}", file=sys.stderr)
     return 0
 
 
@@ -147,7 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 #: Modules that add their own subcommand with ``register_cli(subparsers)``, beside the code they drive.
-SUBCOMMAND_MODULES = ("analysis.metrics", "analysis.checks", "analysis.build")
+SUBCOMMAND_MODULES = (
+    "analysis.metrics", "analysis.checks", "analysis.build", "analysis.assessment.summary", "analysis.reviews",
+)
 
 
 def _plugins():
