@@ -129,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 #: Modules that add their own subcommand with ``register_cli(subparsers)``, beside the code they drive.
-SUBCOMMAND_MODULES = ("analysis.metrics", "analysis.checks", "analysis.build")
+SUBCOMMAND_MODULES = ("analysis.metrics", "analysis.checks", "analysis.build", "analysis.workbook", "analysis.draft")
 
 
 def _plugins():

@@ -375,9 +375,33 @@ def _check_rules(report: Report, rel_folder: str) -> list[Problem]:
     return problems
 
 
+def check_drafts(report: Report, rel_folder: str) -> list[Problem]:
+    """One problem per row still marked ``status = draft`` (and for ``status = "draft"`` in report.toml).
+
+    A draft is a row ``closeout draft`` proposed and nobody has checked yet; validation lists exactly what is
+    left to confirm.
+    """
+    todo = "confirmed (check the row against the source, then set status to confirmed)"
+    problems = []
+    if report.meta.get("status") == "draft":
+        problems.append(Problem(f"{rel_folder}/report.toml", None, "status", todo.replace("row", "keys"),
+                                "draft"))
+    for table in model.TABLES:
+        frame = report.tables.get(table.name)
+        if frame is None or "status" not in frame:
+            continue
+        for i in frame.index[frame["status"].fillna("") == "draft"]:
+            problems.append(Problem(f"{rel_folder}/{table.filename}", i + 2, "status", todo, "draft"))
+    return problems
+
+
 def validate_report(folder: str | Path) -> tuple[Report | None, list[Problem]]:
     """Load and check a report folder. Returns (report or None, problems); never raises for bad data."""
     folder = Path(folder)
+    if folder.suffix.lower() == ".xlsx":  # a workbook: one sheet per table (analysis.workbook)
+        from analysis.workbook import validate_workbook
+
+        return validate_workbook(folder)
     rel_folder = _display(folder)
     if not folder.is_dir():
         return None, [Problem(rel_folder, None, None, "a report folder", "no such folder")]
@@ -433,6 +457,7 @@ def validate_report(folder: str | Path) -> tuple[Report | None, list[Problem]]:
         problems += _check_quotes(report, rel_folder)
     problems += _check_dates(report, rel_folder)
     problems += _check_rules(report, rel_folder)
+    problems += check_drafts(report, rel_folder)
     grant = meta.get("grant_figure_id")
     if grant and "figures" in report.tables and grant not in set(report.tables["figures"]["figure_id"]):
         problems.append(Problem(f"{rel_folder}/report.toml", None, "grant_figure_id", "a figure id of figures.csv",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import pandas as pd
@@ -150,6 +151,14 @@ TABLES: tuple[Table, ...] = (
         Field("section", checks=(pa.Check.str_matches(SECTION_PATTERN),)), _text("text"), _text("quote"),
         _text("reason"), _note(),
     ), required=False, description="numeric mentions that are not figures, with the reason"),
+)
+
+#: Review state of a row: ``draft`` (proposed by ``closeout draft``, not yet checked) or ``confirmed``.
+#: Optional in every table; an empty cell or a missing column means confirmed.
+ROW_STATUSES = ("draft", "confirmed")
+TABLES = tuple(
+    dataclasses.replace(t, fields=t.fields + (_enum("status", ROW_STATUSES, nullable=True, required=False),))
+    for t in TABLES
 )
 
 TABLES_BY_NAME = {t.name: t for t in TABLES}
