@@ -1,0 +1,569 @@
+"""Propose every table of a report folder from the report's text; every row is a draft to confirm.
+
+:func:`propose` returns a :class:`Draft`: report.toml keys and one DataFrame per table, each row with
+``status = draft``. What it proposes, and from what:
+
+- **figures** — every numeric mention that counts something (``analysis.extract``): section and sub-item
+  (``四.3.2)``), value (万/千/Chinese numerals converted), unit from the measure word after the number,
+  qualifier (约/余/多/至少/预计; ``target`` in the section that restates the proposal), cut-off date (a
+  截止/截至 date governs the rest of its sentence), place (the lowest-level place printed before the number in
+  its sentence), a label (the words before the number, or the noun after the unit), and the shortest quote
+  that is unique in its section.
+- **metrics** — one per label and unit: mentions with the same label and unit in different sections share
+  one metric id, which is what the contradiction checks compare.
+- **places** (:mod:`analysis.draft.places`), **budget** (a table of tab-separated lines with 预算/实际
+  columns), **lists** (items printed before a stated count — ``A、B、C 三个方面`` — or enumerated after it),
+  **targets** and **exclusions** (dates, times, numbering, the project period, names that contain digits).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analysis.draft import places as place_mod
+from analysis.draft.units import measure_word, multiplier, unit_for
+from analysis.extract import extract_mentions
+from analysis.sections import HEADER, find_quote, split_sections
+
+DRAFT = "draft"
+QUOTE_LIMIT = 60  # characters a quote may grow by around its number before the line is used whole
+
+_DATE_FULL = r"(\d{4})\s*[.\-/年]\s*(\d{1,2})\s*[.\-/月]\s*(\d{1,2})\s*日?"
+_PERIOD = re.compile(rf"(?:周期|期间|时间|期限|日期|起止)[^\n：:]{{0,4}}[：:]\s*{_DATE_FULL}\s*[-–—~～至到]+\s*{_DATE_FULL}")
+_TITLE = re.compile(r"^[ \t\u3000]*项目名称[ \t\u3000]*[：:][ \t\u3000]*(.+?)[ \t\u3000]*$", re.MULTILINE)
+_ORG_LINE = re.compile(r"^[ \t\u3000]*(?:申请|执行|承接|实施)?(?:机构|组织|单位)(?:名称)?[ \t\u3000]*[：:][ \t\u3000]*(.+?)"
+                       r"[ \t\u3000]*$", re.MULTILINE)
+_ORG_NAME = re.compile(r"[\u4e00-\u9fff]{2,16}?(?:发展中心|服务中心|中心|协会|基金会|服务社|社工站|研究院|促进会|联合会)")
+_CUTOFF = re.compile(r"(?:截止|截至|截止到|截至到)[ \u3000]*(?:于|到)?[ \u3000]*$")
+_PROPOSAL_TITLE = re.compile(r"项目书|申请书|计划书|预期目标|项目目标|对照")
+_ITEM1 = re.compile(r"^[ \t\u3000]*([0-9]{1,2})[.、．](?![0-9])")
+_ITEM2 = re.compile(r"^[ \t\u3000]*(?:([0-9]{1,2})[)）]|[（(]([0-9]{1,2})[)）])")
+_DELIMS = "，。；：、,;:!?！？（）()\n\t“”\"《》「」"
+_FILLER_BEFORE = re.compile(r"(?:累计|共计|合计|总计|共有|共|约|达到|达|了|有|计|已|为|等)+$")
+_FILLER_AFTER = re.compile(r"^(?:的|之)")
+_VERB_END = ("发放", "筹集", "提供", "捐赠", "接受", "募集", "组织", "动员", "开展", "完成", "支持", "协助", "服务", "覆盖",
+             "帮助", "了", "向", "对", "为", "给", "共", "累计", "发放了", "筹集了", "有")
+_LEAD_VERBS = ("包括", "探索", "涵盖", "覆盖", "例如", "比如", "诸如", "其中", "分别是", "分别为", "接受了", "发往", "前往",
+               "共有", "有", "了", "往", "由", "向", "对", "为", "是")
+_TOTAL = re.compile(r"合计|总计|共计|总额|总金额")
+_COLUMNS = {"budget_yuan": ("预算",), "actual_yuan": ("实际", "支出", "开支", "决算", "使用"),
+            "remaining_yuan": ("剩余", "结余", "余额", "差额"), "remark_zh": ("备注", "说明")}
+
+
+@dataclass
+class Draft:
+    """A proposed report: report.toml keys, one frame per table (every row ``status = draft``) and the text."""
+
+    meta: dict
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    text: str = ""
+
+
+# --- where things are ---------------------------------------------------------------------------------
+
+
+def section_paths(text: str) -> list[tuple[int, str]]:
+    """(line start offset, section path) for every line: ``一``, ``一.2``, ``四.3.2)``.
+
+    A line starting ``N.`` or ``N、`` opens sub-item N of its top-level section; ``N)`` or ``（N）`` opens
+    sub-item N) of that (or of the section itself when no ``N.`` came first).
+
+    >>> [p for _, p in section_paths("前言\\n一、甲\\n1. 乙\\n2) 丙\\n二、丁\\n（1）戊\\n")]
+    ['header', '一', '一.1', '一.1.2)', '二', '二.1)']
+    """
+    sections = split_sections(text)
+    out = []
+    for s in sections:
+        level1 = level2 = None
+        pos = s.start
+        for line in text[s.start : s.end].splitlines(keepends=True):
+            if s.key != HEADER and pos > s.start:
+                if m := _ITEM1.match(line):
+                    level1, level2 = m[1], None
+                elif m := _ITEM2.match(line):
+                    level2 = f"{m[1] or m[2]})"
+            parts = [s.key] + [p for p in (level1, level2) if p]
+            out.append((pos, ".".join(parts)))
+            pos += len(line)
+    return out
+
+
+def _path_at(paths: list[tuple[int, str]], offset: int) -> str:
+    import bisect
+
+    i = bisect.bisect_right([p for p, _ in paths], offset) - 1
+    return paths[max(i, 0)][1] if paths else HEADER
+
+
+def shortest_quote(text: str, sections, section: str, start: int, end: int) -> str:
+    """The shortest text around ``text[start:end]``, inside its line, that occurs once in its section.
+
+    Longer quotes add characters before the number first (its label). Falls back to the whole line.
+
+    >>> t = "一、入户 5 户，电话 5 户。\\n"
+    >>> shortest_quote(t, split_sections(t), "一", 10, 11)
+    '话 5 户'
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    for extra in range(QUOTE_LIMIT):
+        for left in range(extra, -1, -1):
+            s, e = start - left, end + extra - left
+            if s < line_start or e > line_end:
+                continue
+            quote = text[s:e]
+            if quote != quote.strip() or not quote:
+                continue
+            if len(find_quote(text, sections, section, quote)) == 1:
+                return quote
+    return text[line_start:line_end].strip()
+
+
+# --- report.toml ----------------------------------------------------------------------------------------
+
+
+def _date(y: str, m: str, d: str) -> dt.date | None:
+    try:
+        return dt.date(int(y), int(m), int(d))
+    except ValueError:
+        return None
+
+
+def propose_meta(text: str, report_id: str, source: str) -> tuple[dict, tuple[int, int] | None]:
+    """report.toml keys (title, organisation, period from the header) and the span of the period's line."""
+    sections = split_sections(text)
+    header = text[sections[0].start : sections[0].end]
+    m = _PERIOD.search(header) or _PERIOD.search(text)
+    start = end = None
+    period_span = None
+    if m:
+        start, end = _date(*m.group(1, 2, 3)), _date(*m.group(4, 5, 6))
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_end = text.find("\n", m.end())
+        period_span = (line_start, len(text) if line_end < 0 else line_end)
+    if not start or not end or end < start:
+        years = [int(y) for y in re.findall(r"(20\d\d|19\d\d)\s*年", text)] or [dt.date.today().year]
+        start, end, period_span = dt.date(min(years), 1, 1), dt.date(max(years), 12, 31), None
+    title = _TITLE.search(header)
+    title_zh = title[1] if title else next((ln.strip() for ln in header.splitlines() if ln.strip()), report_id)
+    org = _ORG_LINE.search(header)
+    if org:
+        org_zh = org[1]
+    else:
+        names = Counter(_ORG_NAME.findall(text))
+        org_zh = max(names.items(), key=lambda kv: (kv[1], len(kv[0])))[0] if names else "（未写明）"
+    meta = {"id": report_id, "source": source, "title_zh": title_zh, "title_en": title_zh,
+            "organisation_zh": org_zh, "organisation_en": org_zh, "period_start": start, "period_end": end,
+            "grant_figure_id": "", "status": DRAFT}
+    return meta, period_span
+
+
+# --- budget -----------------------------------------------------------------------------------------------
+
+
+def _number(cell: str) -> float | None:
+    from analysis.load import parse_number
+
+    try:
+        return parse_number(cell) if cell.strip() else None
+    except ValueError:
+        return None
+
+
+def table_blocks(text: str) -> list[list[tuple[int, str]]]:
+    """Runs of consecutive tab-separated lines (two or more tabs): [(line offset, line), …] per table."""
+    blocks, current, pos = [], [], 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\n")
+        if body.count("\t") >= 2:
+            current.append((pos, body))
+        elif current:
+            blocks.append(current)
+            current = []
+        pos += len(line)
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def propose_budget(text: str) -> tuple[pd.DataFrame, list[tuple[int, int]]]:
+    """The budget table: the table whose header names 预算 and 实际 (or 支出) columns.
+
+    Returns (budget frame, spans of its rows in the text). Text cells before the first number are the
+    category (主要活动) and the line (预算明细); an empty category is carried down from the row above (a merged
+    cell); a row naming 合计/总计 is the total. The quote is the printed row without its outer tabs.
+    """
+    rows, spans = [], []
+    n_lines = n_totals = 0
+    for block in table_blocks(text):
+        header = [c.strip() for c in block[0][1].split("\t")]
+        if not any("预算" in c for c in header) or not any(any(w in c for w in _COLUMNS["actual_yuan"])
+                                                         for c in header):
+            continue
+        roles = {}
+        for i, name in enumerate(header):
+            for role, words in _COLUMNS.items():
+                if role not in roles and any(w in name for w in words) and not (role == "budget_yuan" and i == 0):
+                    roles[role] = i
+                    break
+        number_roles = [r for r in ("budget_yuan", "actual_yuan", "remaining_yuan") if r in roles]
+        category = None
+        for offset, line in block[1:]:
+            cells = line.split("\t")
+            values = [_number(c) for c in cells]
+            first = next((i for i, v in enumerate(values) if v is not None), None)
+            if first is None:
+                continue
+            texts = [c.strip() for c in cells[:first]]
+            numbers = [v for v in values[first:] if v is not None]
+            if len(numbers) < 2:
+                continue
+            amounts = dict(zip(number_roles, numbers))
+            total = any(_TOTAL.search(c) for c in texts)
+            if len(texts) >= 2:
+                category = texts[-2] or category
+                line_zh = texts[-1]
+            else:
+                line_zh = texts[-1] if texts else ""
+            remark = ""
+            if "remark_zh" in roles and roles["remark_zh"] < len(cells) and _number(cells[roles["remark_zh"]]) is None:
+                remark = cells[roles["remark_zh"]].strip()
+            if total:
+                n_totals += 1
+                line_id = "total" if n_totals == 1 else f"total{n_totals}"
+            else:
+                n_lines += 1
+                line_id = f"line{n_lines:02d}"
+            quote = line.strip("\t ")
+            if len(re.findall(re.escape(quote), text)) != 1:
+                quote = line
+            name = line_zh if not total else None
+            rows.append({"line_id": line_id, "row_type": "total" if total else "line",
+                         "category_zh": None if total else category, "category_en": None if total else category,
+                         "line_zh": name or None, "line_en": name or None,
+                         "budget_yuan": amounts.get("budget_yuan"), "actual_yuan": amounts.get("actual_yuan"),
+                         "remaining_yuan": amounts.get("remaining_yuan"), "remark_zh": remark or None,
+                         "quote": quote, "status": DRAFT})
+            spans.append((offset, offset + len(line)))
+    columns = ["line_id", "row_type", "category_zh", "category_en", "line_zh", "line_en", "budget_yuan",
+               "actual_yuan", "remaining_yuan", "remark_zh", "quote", "status"]
+    return pd.DataFrame(rows, columns=columns), spans
+
+
+# --- figures ----------------------------------------------------------------------------------------------
+
+
+def _clause_before(text: str, start: int) -> tuple[str, int]:
+    i = start
+    while i > 0 and text[i - 1] not in _DELIMS:
+        i -= 1
+    return text[i:start], i
+
+
+def _clause_after(text: str, end: int) -> str:
+    j = end
+    while j < len(text) and text[j] not in _DELIMS:
+        j += 1
+    return text[end:j]
+
+
+def _label(text: str, start: int, unit_end: int, unit_zh: str) -> str:
+    """The counted thing in the report's words: the words before the number, or the noun after its unit."""
+    before, _ = _clause_before(text, start)
+    before = _FILLER_BEFORE.sub("", before.strip()).strip()
+    after = _FILLER_AFTER.sub("", _clause_after(text, unit_end).strip()).strip()
+    in_brackets = start > 0 and text[start - 1] in "（(" and text[unit_end : unit_end + 1] in "）)"
+    if in_brackets:  # N95 型口罩（1250 个）: the thing is before the bracket
+        outer, _ = _clause_before(text, start - 1)
+        before = outer.strip() or before
+    elif after and (len(before) < 2 or before.endswith(_VERB_END)):
+        return after[:20]
+    label = before[-20:] or after[:20] or unit_zh or "数量"
+    return re.sub(r"\s+", " ", label).strip() or "数量"
+
+
+def _norm(label: str) -> str:
+    return re.sub(r"[\s“”\"'（）()]", "", label)
+
+
+def _cutoffs(text: str, mentions: pd.DataFrame, period: tuple[dt.date, dt.date]) -> list[tuple[int, int, dt.date]]:
+    """(from, to, date): a 截止/截至 date governs the rest of its sentence (to the next 。 or line end)."""
+    out = []
+    start, end = period
+    for m in mentions[mentions["kind"] == "date"].itertuples():
+        if not _CUTOFF.search(text[max(0, m.start - 8) : m.start]):
+            continue
+        found = re.search(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]", m.text) or \
+            re.fullmatch(r"(\d{4})[.\-/](\d{1,2})[.\-/](\d{1,2})", m.text)
+        if not found:
+            continue
+        year = int(found[1]) if found[1] else start.year
+        day = _date(year, found[2], found[3])
+        if day and not found[1] and day < start and end.year > start.year:
+            day = _date(end.year, found[2], found[3])
+        if day is None or not (start <= day <= end):
+            continue
+        stop = len(text)
+        for mark in ("。", "\n"):
+            k = text.find(mark, m.end)
+            if k >= 0:
+                stop = min(stop, k)
+        out.append((m.start, stop, day))
+    return out
+
+
+def _figure_place(places: list, sentence: tuple[int, int], start: int, skip: tuple[int, int] | None):
+    """The lowest-level place printed before ``start`` in its sentence (the closest among equals), else None."""
+    s, _ = sentence
+    candidates = [p for p in places if s <= p.start and p.end <= start and p.level != "city"
+                  and not (skip and skip[0] <= p.start < skip[1])]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda p: (place_mod.RANK[p.level], p.start))
+
+
+def _lead_cut(item: str) -> str:
+    """An item without the verb that introduces the list (发往湖北 -> 湖北)."""
+    best = -1
+    for verb in _LEAD_VERBS:
+        k = item.rfind(verb)
+        if k >= 0 and k + len(verb) < len(item):
+            best = max(best, k + len(verb))
+    return item[best:] if best > 0 else item
+
+
+def list_before(text: str, sentence_start: int, start: int, count: float) -> tuple[list[tuple[int, str]], bool] | None:
+    """Items printed right before a stated count (``A、B、C 三个方面``, ``A，B 等 4 名``): ([(offset, item)], examples).
+
+    ``examples`` is true for ``A、B 等 48 个`` with far fewer items than the count. None when no list is there.
+
+    >>> t = "发往湖北、浙江、四川，覆盖三个省"
+    >>> list_before(t, 0, t.index("三"), 3)
+    ([(2, '湖北'), (5, '浙江'), (8, '四川')], False)
+    """
+    before = text[sentence_start:start]
+    stripped = re.sub(r"[ \u3000]*(?:等|共有|共计|合计|共|这|以上|总计)?[ \u3000]*$", "", before)
+    examples = before.rstrip().endswith("等")
+    stripped = re.sub(r"[，,][\u4e00-\u9fff]{1,3}$", "", stripped)  # 四川，覆盖九个省
+    end = sentence_start + len(stripped)
+    clause_start = max(stripped.rfind(c) for c in "，。；：:;,\n") + 1
+    clause = stripped[clause_start:]
+    items: list[tuple[int, str]] = []
+    if "、" in clause:
+        pos = sentence_start + clause_start
+        for part in clause.split("、"):
+            items.append((pos, part))
+            pos += len(part) + 1
+    else:
+        pos = end
+        for part in reversed(re.split(r"[，,]", stripped)):
+            pos -= len(part)
+            if not part.strip() or len(part.strip()) > 12 or re.search(r"[0-9]", part) or len(items) >= count:
+                break
+            items.insert(0, (pos, part))
+            pos -= 1
+    if items:
+        off, first = items[0]
+        cut = _lead_cut(first)
+        items[0] = (off + len(first) - len(cut), cut)
+    items = [(o + len(p) - len(p.lstrip()), p.strip()) for o, p in items if p.strip()]
+    if len(items) < 2 or any(len(p) > 30 for _, p in items):
+        return None
+    if examples and len(items) < count / 2:
+        return items, True
+    if not (count / 2 <= len(items) <= count * 2):
+        return None
+    return items, False
+
+
+def list_after(text: str, end: int) -> list[tuple[int, str]]:
+    """Items announced by a count: ``以下 3 家：A、B、C。`` or a heading followed by lines ``1)`` ``2)`` …"""
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    rest = text[end:line_end]
+    colon = re.search(r"[：:]", rest)
+    if colon and colon.start() <= 12:
+        body_start = end + colon.end()
+        stop = text.find("。", body_start, line_end)
+        body = text[body_start : stop if stop >= 0 else line_end]
+        parts, pos, out = re.split(r"[、；;]", body), body_start, []
+        for part in parts:
+            if part.strip():
+                out.append((pos + len(part) - len(part.lstrip()), part.strip()))
+            pos += len(part) + 1
+        return out if len(out) >= 2 else []
+    if re.search(r"[0-9一二三四五六七八九十]", rest.strip("“”\"。：: ")):
+        return []
+    out, pos, expected = [], line_end + 1, 1
+    while pos < len(text):
+        nl = text.find("\n", pos)
+        line = text[pos : nl if nl >= 0 else len(text)]
+        if line.strip():
+            m = re.match(r"[ \t\u3000]*(?:([0-9]{1,2})[)）.、]|[（(]([0-9]{1,2})[)）])[ \t\u3000]*", line)
+            if not m or int(m[1] or m[2]) != expected:
+                break
+            item = re.split(r"[。；;，,]", line[m.end():], maxsplit=1)[0].strip()[:30]
+            if item:
+                out.append((pos + m.end(), item))
+            expected += 1
+        if nl < 0:
+            break
+        pos = nl + 1
+    return out if len(out) >= 2 else []
+
+
+def propose(text: str, report_id: str, source: str) -> Draft:
+    """Draft every table of a report folder from ``text`` (see the module docstring)."""
+    meta, period_span = propose_meta(text, report_id, source)
+    period = (meta["period_start"], meta["period_end"])
+    sections = split_sections(text)
+    paths = section_paths(text)
+    mentions = extract_mentions(text)
+    budget, budget_spans = propose_budget(text)
+    place_mentions = place_mod.find_places(text)
+    places = place_mod.propose_places(text, place_mentions)
+    place_ids = dict(zip(places["name_zh"], places["place_id"]))
+    place_levels = dict(zip(places["name_zh"], places["level"]))
+    sentences = place_mod.sentence_spans(text)
+    cutoffs = _cutoffs(text, mentions, period)
+    proposal_sections = {s.key for s in sections if _PROPOSAL_TITLE.search(s.title)}
+
+    def sentence_of(offset: int) -> tuple[int, int]:
+        return next(((s, e) for s, e in sentences if s <= offset < e), (offset, offset))
+
+    def in_budget(offset: int) -> bool:
+        return any(s <= offset < e for s, e in budget_spans)
+
+    figures, exclusions, lists, list_items, targets = [], [], [], [], []
+    for m in mentions.itertuples():
+        top = m.section
+        path = _path_at(paths, m.start)
+        if m.kind != "number":
+            reason = {"date": "date", "time": "time", "enumeration": "section_number", "model": "name",
+                      "other": "name", "percent": "percent"}[m.kind]
+            if period_span and period_span[0] <= m.start < period_span[1] and m.kind == "date":
+                reason = "project_period"
+            note = "a percentage: the data model has no percent unit; transcribe it by hand if it matters" \
+                if m.kind == "percent" else None
+            exclusions.append({"section": top, "text": m.text,
+                               "quote": shortest_quote(text, sections, top, m.start, m.end),
+                               "reason": reason, "note": note, "status": DRAFT})
+            continue
+        if in_budget(m.start):
+            continue  # a cell of the budget table
+        word, unit_end = measure_word(text, m.end)
+        unit_zh = multiplier(m.text) + word
+        label = _label(text, m.start, unit_end, unit_zh)
+        after = _clause_after(text, unit_end)
+        unit = unit_for(unit_zh, label, after)
+        note = None
+        if not unit_zh:
+            unit_zh, note = "（无）", "no unit printed after the number; check the unit"
+        sentence = sentence_of(m.start)
+        cutoff = next((d for s, e, d in reversed(cutoffs) if s <= m.start < e), None)
+        qualifier = m.qualifier
+        first_sentence = _first_sentence_of_item(text, paths, m.start)
+        if top in proposal_sections and first_sentence and first_sentence[0] <= m.start < first_sentence[1]:
+            qualifier = "target"
+        value_ok = pd.notna(m.value)
+        if not value_ok:
+            continue
+        quote = shortest_quote(text, sections, top, m.start, unit_end if word else m.end)
+        figures.append({"start": m.start, "end": unit_end, "section": path, "label_zh": label,
+                        "value": m.value, "value_max": m.value_max, "unit": unit, "unit_zh": unit_zh,
+                        "qualifier": qualifier, "is_approximate": bool(m.is_approximate),
+                        "cutoff_date": cutoff, "sentence": sentence, "quote": quote, "note": note,
+                        "is_cumulative": bool(re.search(r"累计|共计|总计|截止|截至",
+                                                        text[sentence[0] : m.start]))})
+
+    # lists with a stated count, and which places belong to a list (a count of places has no place)
+    list_spans: dict[int, tuple[int, int]] = {}
+    for k, f in enumerate(figures):
+        count = f["value"]
+        if f["qualifier"] not in ("exact", "target") or pd.notna(f["value_max"]) or count != int(count) \
+                or not 2 <= count <= 500:
+            continue
+        found = list_before(text, f["sentence"][0], f["start"], count)
+        items, examples = found if found else (list_after(text, f["end"]), False)
+        if not items:
+            continue
+        list_spans[k] = (items[0][0], f["start"])
+        list_id = f"list{len(lists) + 1:02d}"
+        lists.append({"list_id": list_id, "section": f["section"], "label_zh": f["label_zh"],
+                      "label_en": f["label_zh"], "count_figure_id": None if examples else f"F{k + 1:03d}",
+                      "status": DRAFT})
+        top = f["section"].split(".")[0]
+        for no, (offset, item) in enumerate(items, start=1):
+            list_items.append({"list_id": list_id, "item_no": no, "item_zh": item,
+                               "quote": shortest_quote(text, sections, top, offset, offset + len(item)),
+                               "status": DRAFT})
+
+    # places, scopes, metrics
+    rows = []
+    metric_ids: dict[tuple[str, str, bool], str] = {}
+    metric_rows = []
+    for k, f in enumerate(figures):
+        place = _figure_place(place_mentions, f["sentence"], f["start"], list_spans.get(k))
+        level = place_levels.get(place.name) if place else None
+        key = (_norm(f["label_zh"]), f["unit"], f["qualifier"] == "target")
+        if key not in metric_ids:
+            metric_ids[key] = f"{'target_' if key[2] else ''}{f['unit']}_{len(metric_ids) + 1:03d}"
+            metric_rows.append({"metric": metric_ids[key], "label_zh": f["label_zh"], "label_en": f["label_zh"],
+                                "is_cumulative": "true" if f["is_cumulative"] else "false", "topic": None,
+                                "status": DRAFT})
+        rows.append({"figure_id": f"F{k + 1:03d}", "section": f["section"], "metric": metric_ids[key],
+                     "label_zh": f["label_zh"], "value": f["value"], "value_max": f["value_max"],
+                     "unit": f["unit"], "unit_zh": f["unit_zh"], "qualifier": f["qualifier"],
+                     "is_approximate": "true" if f["is_approximate"] else "false",
+                     "cutoff_date": f["cutoff_date"], "scope": place_mod.SCOPE.get(level, "project"),
+                     "place_id": place_ids.get(place.name) if level in place_mod.SCOPE else None,
+                     "quote": f["quote"], "note": f["note"], "status": DRAFT})
+        if f["qualifier"] == "target":
+            targets.append({"target_id": f"t{len(targets) + 1:02d}", "section": f["section"],
+                            "label_zh": _target_label(text, f), "label_en": _target_label(text, f),
+                            "target_figure_id": f"F{k + 1:03d}", "status": DRAFT})
+    figures_frame = pd.DataFrame(rows, columns=[
+        "figure_id", "section", "metric", "label_zh", "value", "value_max", "unit", "unit_zh", "qualifier",
+        "is_approximate", "cutoff_date", "scope", "place_id", "quote", "note", "status"])
+    grant = next((r["figure_id"] for r in rows if r["unit"] == "yuan" and r["section"] == HEADER
+                  and re.search(r"预算|资助|经费|金额|资金", r["label_zh"])), "")
+    meta["grant_figure_id"] = grant
+    places = places.assign(status=DRAFT)
+    tables = {
+        "places": places,
+        "metrics": pd.DataFrame(metric_rows, columns=["metric", "label_zh", "label_en", "is_cumulative", "topic",
+                                                      "status"]),
+        "figures": figures_frame,
+        "targets": pd.DataFrame(targets, columns=["target_id", "section", "label_zh", "label_en",
+                                                  "target_figure_id", "status"]),
+        "budget": budget,
+        "lists": pd.DataFrame(lists, columns=["list_id", "section", "label_zh", "label_en", "count_figure_id",
+                                              "status"]),
+        "list_items": pd.DataFrame(list_items, columns=["list_id", "item_no", "item_zh", "quote", "status"]),
+        "exclusions": pd.DataFrame(exclusions, columns=["section", "text", "quote", "reason", "note", "status"]),
+    }
+    return Draft(meta, tables, text)
+
+
+def _first_sentence_of_item(text: str, paths, offset: int) -> tuple[int, int] | None:
+    """The span of the first sentence of the numbered item (``1.`` …) that contains ``offset``."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    if not _ITEM1.match(text[line_start : line_start + 6]):
+        return None
+    stop = text.find("。", line_start)
+    nl = text.find("\n", line_start)
+    stop = min(x for x in (stop if stop >= 0 else len(text), nl if nl >= 0 else len(text)))
+    return line_start, stop + 1
+
+
+def _target_label(text: str, f: dict) -> str:
+    line_start = text.rfind("\n", 0, f["start"]) + 1
+    sentence = text[line_start : f["end"]]
+    sentence = _ITEM1.sub("", sentence).strip()
+    return sentence[-40:] or f["label_zh"]
