@@ -27,6 +27,7 @@ SCOPE = {"district": "district", "county": "district", "new_area": "district", "
 # Characters a place name does not contain (function words, numerals, measure words) and runs that end a name.
 _BREAK = set("的了与及或在对向为把被给从到等个各每其该本此这那于由已共约是并且而以就也还又再"
              "一二三四五六七八九十百千万两零〇几余第名户次位份张件之")
+_ORG_AFTER = re.compile(r"发展中心|服务中心|服务社|中心|协会|基金|促进会|联合会|学院|研究")
 _VERB_END = "访往至到赴进入"  # a verb that ends right before a name: 探访, 发往, 前往, 进入
 _NOT_AFTER = set("域别分间块长")  # 区域, 区别, 县长 …: the suffix is part of another word
 _PUNCT = re.compile(r"[\s，。；：、,.;:!?！？（）()“”\"'《》「」【】\[\]/\-—~～·0-9A-Za-z]")
@@ -112,6 +113,8 @@ def find_places(text: str) -> list[PlaceMention]:
             name = name[cut + 1 :]  # 探访火车南站街道 -> 火车南站街道
             if len(name) - len(_suffix(name)) > SUFFIXES[_suffix(name)][2]:
                 continue
+        if level == "community" and _ORG_AFTER.match(text, end):
+            continue  # 爱有戏社区发展中心: an organisation's name
         if _is_name(name[: -len(_suffix(name))], name):
             found.append(PlaceMention(end - len(name), end, name, level))
     return found

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analysis.draft import places as place_mod
-from analysis.draft.units import measure_word, multiplier, unit_for
+from analysis.draft.units import MEASURE_WORDS, measure_word, multiplier, unit_for
 from analysis.extract import extract_mentions
 from analysis.sections import HEADER, find_quote, split_sections
 
@@ -47,7 +47,7 @@ _DELIMS = "，。；：、,;:!?！？（）()\n\t“”\"《》「」"
 _FILLER_BEFORE = re.compile(r"(?:累计|共计|合计|总计|共有|共|约|达到|达|了|有|计|已|为|等)+$")
 _FILLER_AFTER = re.compile(r"^(?:的|之)")
 _VERB_END = ("发放", "筹集", "提供", "捐赠", "接受", "募集", "组织", "动员", "开展", "完成", "支持", "协助", "服务", "覆盖",
-             "帮助", "了", "向", "对", "为", "给", "共", "累计", "发放了", "筹集了", "有")
+             "帮助", "参与", "了", "向", "对", "为", "给", "共", "累计", "发放了", "筹集了", "有", "的")
 _LEAD_VERBS = ("包括", "探索", "涵盖", "覆盖", "例如", "比如", "诸如", "其中", "分别是", "分别为", "接受了", "发往", "前往",
                "共有", "有", "了", "往", "由", "向", "对", "为", "是")
 _TOTAL = re.compile(r"合计|总计|共计|总额|总金额")
@@ -273,16 +273,31 @@ def _clause_after(text: str, end: int) -> str:
     return text[end:j]
 
 
+_NUMBER_IN_LABEL = re.compile(r"(?:约|近|过)?[ \u3000]*[0-9][0-9.,，]*[ \u3000]*(?:[十百千万亿]+)?[ \u3000]*(?:" +
+                              "|".join(re.escape(w) for w in MEASURE_WORDS) + ")?")
+_VERB_CUT = re.compile(r"发挥|开展|参与|提供|进行|通过|负责|配合|协助|完成|用于|为|在|对|向|被|将")
+
+
 def _label(text: str, start: int, unit_end: int, unit_zh: str) -> str:
-    """The counted thing in the report's words: the words before the number, or the noun after its unit."""
-    before, _ = _clause_before(text, start)
-    before = _FILLER_BEFORE.sub("", before.strip()).strip()
-    after = _FILLER_AFTER.sub("", _clause_after(text, unit_end).strip()).strip()
+    """The counted thing in the report's words: the words before the number, or the noun after its unit.
+
+    Before the number: the clause back to the last delimiter, without fillers (累计, 共, 达 …) and other
+    numbers; ``key：3万`` gives the key. After the unit: the noun up to the first verb (社会工作者发挥… ->
+    社会工作者). The noun after wins when the words before are missing, a verb or a modifier (… 的), or long.
+    """
+    before, at = _clause_before(text, start)
+    if not before.strip() and at > 0 and text[at - 1] in "：:":
+        before, _ = _clause_before(text, at - 1)
+    before = _FILLER_BEFORE.sub("", _NUMBER_IN_LABEL.sub("", before).strip()).strip()
+    after = _NUMBER_IN_LABEL.sub("", _clause_after(text, unit_end)).strip()
+    after = _FILLER_AFTER.sub("", after).strip()
+    cut = _VERB_CUT.search(after, 2)
+    after = after[: cut.start()] if cut else after
     in_brackets = start > 0 and text[start - 1] in "（(" and text[unit_end : unit_end + 1] in "）)"
     if in_brackets:  # N95 型口罩（1250 个）: the thing is before the bracket
         outer, _ = _clause_before(text, start - 1)
-        before = outer.strip() or before
-    elif after and (len(before) < 2 or before.endswith(_VERB_END)):
+        before = _NUMBER_IN_LABEL.sub("", outer).strip() or before
+    elif after and (len(before) < 2 or before.endswith(_VERB_END) or len(before) > 10):
         return after[:20]
     label = before[-20:] or after[:20] or unit_zh or "数量"
     return re.sub(r"\s+", " ", label).strip() or "数量"
@@ -318,14 +333,22 @@ def _cutoffs(text: str, mentions: pd.DataFrame, period: tuple[dt.date, dt.date])
     return out
 
 
-def _figure_place(places: list, sentence: tuple[int, int], start: int, skip: tuple[int, int] | None):
-    """The lowest-level place printed before ``start`` in its sentence (the closest among equals), else None."""
+def _figure_place(text: str, places: list, sentence: tuple[int, int], start: int, skip: tuple[int, int] | None):
+    """The place of a figure: the lowest-level place printed before it in its clause, else in the first clause
+    of its sentence (the sentence's subject: 华星路社区由社工负责，…开展入户排查 4 个院落), else None.
+
+    Cities give no place (city-wide figures are project-wide); the items of a list the figure counts are skipped.
+    """
     s, _ = sentence
-    candidates = [p for p in places if s <= p.start and p.end <= start and p.level != "city"
-                  and not (skip and skip[0] <= p.start < skip[1])]
-    if not candidates:
-        return None
-    return max(candidates, key=lambda p: (place_mod.RANK[p.level], p.start))
+    clause = max(s, max(text.rfind(c, s, start) for c in "，。；：,;:") + 1)
+    first = min([k for k in (text.find(c, s, start) for c in "，；：,;:") if k >= 0] or [start])
+
+    def lowest(lo: int, hi: int):
+        found = [p for p in places if lo <= p.start and p.end <= hi and p.level != "city"
+                 and not (skip and skip[0] <= p.start < skip[1])]
+        return max(found, key=lambda p: (place_mod.RANK[p.level], p.start)) if found else None
+
+    return lowest(clause, start) or lowest(s, first)
 
 
 def _lead_cut(item: str) -> str:
@@ -458,6 +481,12 @@ def propose(text: str, report_id: str, source: str) -> Draft:
         if in_budget(m.start):
             continue  # a cell of the budget table
         word, unit_end = measure_word(text, m.end)
+        if not word and not re.search(r"[0-9]", m.text):  # 三层防护口罩: a Chinese numeral inside a name
+            exclusions.append({"section": top, "text": m.text,
+                               "quote": shortest_quote(text, sections, top, m.start, m.end + 1),
+                               "reason": "name", "note": "a Chinese numeral with no measure word: part of a name?",
+                               "status": DRAFT})
+            continue
         unit_zh = multiplier(m.text) + word
         label = _label(text, m.start, unit_end, unit_zh)
         after = _clause_after(text, unit_end)
@@ -509,7 +538,7 @@ def propose(text: str, report_id: str, source: str) -> Draft:
     metric_ids: dict[tuple[str, str, bool], str] = {}
     metric_rows = []
     for k, f in enumerate(figures):
-        place = _figure_place(place_mentions, f["sentence"], f["start"], list_spans.get(k))
+        place = _figure_place(text, place_mentions, f["sentence"], f["start"], list_spans.get(k))
         level = place_levels.get(place.name) if place else None
         key = (_norm(f["label_zh"]), f["unit"], f["qualifier"] == "target")
         if key not in metric_ids:
