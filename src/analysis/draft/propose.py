@@ -45,6 +45,7 @@ _ITEM1 = re.compile(r"^[ \t\u3000]*([0-9]{1,2})[.、．](?![0-9])")
 _ITEM2 = re.compile(r"^[ \t\u3000]*(?:([0-9]{1,2})[)）]|[（(]([0-9]{1,2})[)）])")
 _DELIMS = "，。；：、,;:!?！？（）()\n\t“”\"《》「」"
 _FILLER_BEFORE = re.compile(r"(?:累计|共计|合计|总计|共有|共|约|达到|达|了|有|计|已|为|等)+$")
+_LEAD_FILLER = re.compile(r"^(?:例如|比如|其中|并且|并|另外|同时|此外|以及|还|又|共|累计|通过)+")
 _FILLER_AFTER = re.compile(r"^(?:的|之)")
 _VERB_END = ("发放", "筹集", "提供", "捐赠", "接受", "募集", "组织", "动员", "开展", "完成", "支持", "协助", "服务", "覆盖",
              "帮助", "参与", "了", "向", "对", "为", "给", "共", "累计", "发放了", "筹集了", "有", "的")
@@ -106,8 +107,8 @@ def shortest_quote(text: str, sections, section: str, start: int, end: int) -> s
     Longer quotes add characters before the number first (its label). Falls back to the whole line.
 
     >>> t = "一、入户 5 户，电话 5 户。\\n"
-    >>> shortest_quote(t, split_sections(t), "一", 10, 11)
-    '话 5 户'
+    >>> shortest_quote(t, split_sections(t), "一", 12, 15)
+    '5 户。'
     """
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
@@ -289,6 +290,7 @@ def _label(text: str, start: int, unit_end: int, unit_zh: str) -> str:
     if not before.strip() and at > 0 and text[at - 1] in "：:":
         before, _ = _clause_before(text, at - 1)
     before = _FILLER_BEFORE.sub("", _NUMBER_IN_LABEL.sub("", before).strip()).strip()
+    before = _LEAD_FILLER.sub("", before).strip()
     after = _NUMBER_IN_LABEL.sub("", _clause_after(text, unit_end)).strip()
     after = _FILLER_AFTER.sub("", after).strip()
     cut = _VERB_CUT.search(after, 2)
@@ -333,22 +335,15 @@ def _cutoffs(text: str, mentions: pd.DataFrame, period: tuple[dt.date, dt.date])
     return out
 
 
-def _figure_place(text: str, places: list, sentence: tuple[int, int], start: int, skip: tuple[int, int] | None):
-    """The place of a figure: the lowest-level place printed before it in its clause, else in the first clause
-    of its sentence (the sentence's subject: 华星路社区由社工负责，…开展入户排查 4 个院落), else None.
-
-    Cities give no place (city-wide figures are project-wide); the items of a list the figure counts are skipped.
+def _figure_place(places: list, sentence: tuple[int, int], start: int, skip: list[tuple[int, int]]):
+    """The place of a figure: the place printed closest before it in its sentence (华星路社区由社工负责，…开展入户
+    排查 4 个院落), else None. Cities give no place (city-wide figures are project-wide), and places that are
+    items of a list (向 A 社区，B 街道等 48 个单位) are not the subject of the sentence.
     """
     s, _ = sentence
-    clause = max(s, max(text.rfind(c, s, start) for c in "，。；：,;:") + 1)
-    first = min([k for k in (text.find(c, s, start) for c in "，；：,;:") if k >= 0] or [start])
-
-    def lowest(lo: int, hi: int):
-        found = [p for p in places if lo <= p.start and p.end <= hi and p.level != "city"
-                 and not (skip and skip[0] <= p.start < skip[1])]
-        return max(found, key=lambda p: (place_mod.RANK[p.level], p.start)) if found else None
-
-    return lowest(clause, start) or lowest(s, first)
+    found = [p for p in places if s <= p.start and p.end <= start and p.level != "city"
+             and not any(a <= p.start < b for a, b in skip)]
+    return max(found, key=lambda p: p.end) if found else None
 
 
 def _lead_cut(item: str) -> str:
@@ -396,8 +391,8 @@ def list_before(text: str, sentence_start: int, start: int, count: float) -> tup
         cut = _lead_cut(first)
         items[0] = (off + len(first) - len(cut), cut)
     items = [(o + len(p) - len(p.lstrip()), p.strip()) for o, p in items if p.strip()]
-    if len(items) < 2 or any(len(p) > 30 for _, p in items):
-        return None
+    if len(items) < 2 or any(len(p) > 30 or re.search(r"[0-9]", p) for _, p in items):
+        return None  # items with numbers of their own are figures, not the members of a counted list
     if examples and len(items) < count / 2:
         return items, True
     if not (count / 2 <= len(items) <= count * 2):
@@ -489,7 +484,7 @@ def propose(text: str, report_id: str, source: str) -> Draft:
             continue
         unit_zh = multiplier(m.text) + word
         label = _label(text, m.start, unit_end, unit_zh)
-        after = _clause_after(text, unit_end)
+        after = text[unit_end : unit_end + 24]
         unit = unit_for(unit_zh, label, after)
         note = None
         if not unit_zh:
@@ -522,7 +517,7 @@ def propose(text: str, report_id: str, source: str) -> Draft:
         items, examples = found if found else (list_after(text, f["end"]), False)
         if not items:
             continue
-        list_spans[k] = (items[0][0], f["start"])
+        list_spans[k] = (items[0][0], items[-1][0] + len(items[-1][1]))
         list_id = f"list{len(lists) + 1:02d}"
         lists.append({"list_id": list_id, "section": f["section"], "label_zh": f["label_zh"],
                       "label_en": f["label_zh"], "count_figure_id": None if examples else f"F{k + 1:03d}",
@@ -535,14 +530,16 @@ def propose(text: str, report_id: str, source: str) -> Draft:
 
     # places, scopes, metrics
     rows = []
-    metric_ids: dict[tuple[str, str, bool], str] = {}
+    groups = metric_groups(figures)
+    metric_ids: dict[int, str] = {}
     metric_rows = []
     for k, f in enumerate(figures):
-        place = _figure_place(text, place_mentions, f["sentence"], f["start"], list_spans.get(k))
+        place = _figure_place(place_mentions, f["sentence"], f["start"], list(list_spans.values()))
         level = place_levels.get(place.name) if place else None
-        key = (_norm(f["label_zh"]), f["unit"], f["qualifier"] == "target")
+        key = groups[k]
         if key not in metric_ids:
-            metric_ids[key] = f"{'target_' if key[2] else ''}{f['unit']}_{len(metric_ids) + 1:03d}"
+            target = "target_" if f["qualifier"] == "target" else ""
+            metric_ids[key] = f"{target}{f['unit']}_{len(metric_ids) + 1:03d}"
             metric_rows.append({"metric": metric_ids[key], "label_zh": f["label_zh"], "label_en": f["label_zh"],
                                 "is_cumulative": "true" if f["is_cumulative"] else "false", "topic": None,
                                 "status": DRAFT})
@@ -578,6 +575,50 @@ def propose(text: str, report_id: str, source: str) -> Draft:
         "exclusions": pd.DataFrame(exclusions, columns=["section", "text", "quote", "reason", "note", "status"]),
     }
     return Draft(meta, tables, text)
+
+
+def metric_groups(figures: list[dict]) -> list[int]:
+    """A group number per figure: figures of one group share a metric id.
+
+    Same label and unit: one group. Across top-level sections, a label contained in another with the same
+    unit joins it too (入户 and 入户排查等工作): the report restating a figure in other words is what the
+    contradiction checks look for. Targets never share a metric with what was achieved. Groups are
+    transitive: 入户排查 in 一 joins 入户 through 入户排查等工作 in 四.
+
+    >>> f = lambda s, label, unit="households", q="exact": {"section": s, "label_zh": label, "unit": unit, "qualifier": q}
+    >>> metric_groups([f("一.2", "入户"), f("五.1", "入户"), f("四.3", "入户排查等工作"), f("一.2", "入户", q="target"),
+    ...                f("四", "入户", "person_times"), f("一.2", "入户排查")])
+    [0, 0, 0, 3, 4, 0]
+    """  # noqa: E501
+    parent = list(range(len(figures)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(i: int, j: int) -> None:
+        a, b = find(i), find(j)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+
+    keys = [(_norm(f["label_zh"]), f["unit"], f["qualifier"] == "target") for f in figures]
+    first: dict[tuple, int] = {}
+    for i, key in enumerate(keys):
+        if key in first:
+            union(first[key], i)
+        else:
+            first[key] = i
+    tops = [f["section"].split(".")[0] for f in figures]
+    for i, j in ((i, j) for i in range(len(figures)) for j in range(i + 1, len(figures))):
+        (a, unit_a, t_a), (b, unit_b, t_b) = keys[i], keys[j]
+        if tops[i] == tops[j] or unit_a != unit_b or t_a != t_b or a == b:
+            continue
+        short, long_ = sorted((a, b), key=len)
+        if len(short) >= 2 and short in long_ and short not in MEASURE_WORDS:
+            union(i, j)
+    return [find(i) for i in range(len(figures))]
 
 
 def _first_sentence_of_item(text: str, paths, offset: int) -> tuple[int, int] | None:

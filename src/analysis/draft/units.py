@@ -61,7 +61,7 @@ def measure_word(text: str, end: int) -> tuple[str, int]:
     """The measure word printed after ``text[:end]`` (spaces allowed between) and where it ends; ('', end) if none.
 
     >>> measure_word("入户 52444 户，", 9), measure_word("服务 196197 人次。", 9), measure_word("12 元/张", 2)
-    (('户', 11), ('人次', 12), ('元/张', 6))
+    (('户', 10), ('人次', 12), ('元/张', 6))
     """
     at = _SPACES.match(text, end).end()
     for word in MEASURE_WORDS:
@@ -82,7 +82,7 @@ def multiplier(mention: str) -> str:
 
 
 def unit_for(unit_zh: str, label: str, after: str = "") -> str:
-    """The data model's unit for a printed unit, the figure's label and the noun printed after the unit.
+    """The data model's unit for a printed unit, the figure's label and the text printed after the unit.
 
     >>> unit_for("户", "入户"), unit_for("个", "", "社区"), unit_for("名", "关爱援助专业社会工作者")
     ('households', 'communities', 'workers')
@@ -97,7 +97,12 @@ def unit_for(unit_zh: str, label: str, after: str = "") -> str:
         if any(w in words for w in ("点击", "浏览", "阅读", "观看", "播放")):
             return "views"
         return "items"
-    for noun, unit in _BY_NOUN.get(word, ()):
-        if noun in after[:6] or noun in label:
+    nouns = _BY_NOUN.get(word, ())
+    head = re.split(r"[，。；：,;:\n0-9]", after, maxsplit=1)[0][:16]
+    in_after = [(head.rfind(noun) + len(noun), len(noun), unit) for noun, unit in nouns if noun in head]
+    if in_after:  # the head noun of 个部门、街道、社区、社会组织 is the last one
+        return max(in_after)[2]
+    for noun, unit in nouns:
+        if noun in label:
             return unit
     return DEFAULT_UNIT.get(word, "items")
