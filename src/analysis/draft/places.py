@@ -63,7 +63,7 @@ def _candidates(text: str) -> list[tuple[int, int, str, str, bool]]:
     i, run_start = 0, 0  # a name may start after a break, a punctuation mark or a place
     while i < len(text):
         ch = text[i]
-        if _PUNCT.match(ch) or ch in _BREAK:
+        if _PUNCT.match(ch) or (ch in _BREAK and not _name_numeral(text, i)):
             run_start = i + 1
             i += 1
             continue
@@ -89,6 +89,17 @@ def _candidates(text: str) -> list[tuple[int, int, str, str, bool]]:
     return out
 
 
+_NUMERALS = set("一二三四五六七八九十百千万两零〇")
+
+
+def _name_numeral(text: str, i: int) -> bool:
+    """A numeral inside a name (文一社区, 二仙桥街道): not followed by a measure word or another numeral."""
+    if text[i] not in _NUMERALS or i == 0 or text[i - 1] in _NUMERALS or _PUNCT.match(text[i - 1]):
+        return False
+    nxt = text[i + 1 : i + 2]
+    return bool(nxt) and nxt not in _BREAK and not _PUNCT.match(nxt)
+
+
 def find_places(text: str) -> list[PlaceMention]:
     """Every place name printed in ``text``, in order.
 
@@ -97,6 +108,8 @@ def find_places(text: str) -> list[PlaceMention]:
 
     >>> [(p.name, p.level) for p in find_places("向成都市双流区信德社工，协助社区入户；锦江区书院街道华星路社区，辖区14户")]
     [('成都市', 'city'), ('双流区', 'district'), ('锦江区', 'district'), ('书院街道', 'street'), ('华星路社区', 'community')]
+    >>> [p.name for p in find_places("翠苑街道文一社区开展讲座，蓝谷地，华星路两个社区")]
+    ['翠苑街道', '文一社区']
     """  # noqa: E501
     candidates = _candidates(text)
     strong = {c[2] for c in candidates if c[4] and _is_name(c[2][: -len(_suffix(c[2]))], c[2])}

@@ -49,7 +49,7 @@ _LEAD_FILLER = re.compile(r"^(?:例如|比如|其中|并且|并|另外|同时|�
 _FILLER_AFTER = re.compile(r"^(?:的|之)")
 _VERB_END = ("发放", "筹集", "提供", "捐赠", "接受", "募集", "组织", "动员", "开展", "完成", "支持", "协助", "服务", "覆盖",
              "帮助", "参与", "了", "向", "对", "为", "给", "共", "累计", "发放了", "筹集了", "有", "的")
-_LEAD_VERBS = ("包括", "探索", "涵盖", "覆盖", "例如", "比如", "诸如", "其中", "分别是", "分别为", "接受了", "发往", "前往",
+_LEAD_VERBS = ("包括", "探索", "走访", "探访", "联合", "联系", "涵盖", "覆盖", "例如", "比如", "诸如", "其中", "分别是", "分别为", "接受了", "发往", "前往",
                "共有", "有", "了", "往", "由", "向", "对", "为", "是")
 _TOTAL = re.compile(r"合计|总计|共计|总额|总金额")
 _COLUMNS = {"budget_yuan": ("预算",), "actual_yuan": ("实际", "支出", "开支", "决算", "使用"),
@@ -290,7 +290,7 @@ def _label(text: str, start: int, unit_end: int, unit_zh: str) -> str:
     if not before.strip() and at > 0 and text[at - 1] in "：:":
         before, _ = _clause_before(text, at - 1)
     before = _FILLER_BEFORE.sub("", _NUMBER_IN_LABEL.sub("", before).strip()).strip()
-    before = _LEAD_FILLER.sub("", before).strip()
+    before = _LEAD_FILLER.sub("", _strip_subject(before)).strip()
     after = _NUMBER_IN_LABEL.sub("", _clause_after(text, unit_end)).strip()
     after = _FILLER_AFTER.sub("", after).strip()
     cut = _VERB_CUT.search(after, 2)
@@ -303,6 +303,25 @@ def _label(text: str, start: int, unit_end: int, unit_zh: str) -> str:
         return after[:20]
     label = before[-20:] or after[:20] or unit_zh or "数量"
     return re.sub(r"\s+", " ", label).strip() or "数量"
+
+
+_SUBJECT = re.compile(r"^(?:该项目|本项目|项目组|项目(?=共|累计|已|开展|完成|为|向|在))")
+
+
+def _strip_subject(label: str) -> str:
+    """A label without the places and the project that lead it (西湖区北山街道曙光社区送餐 -> 送餐).
+
+    >>> _strip_subject("西湖区北山街道曙光社区送餐"), _strip_subject("项目累计送餐"), _strip_subject("锦江区")
+    ('送餐', '累计送餐', '锦江区')
+    """
+    rest = label
+    while True:
+        found = place_mod.find_places(rest)
+        if not found or found[0].start != 0 or found[0].end >= len(rest):
+            break
+        rest = rest[found[0].end :]
+    rest = _SUBJECT.sub("", rest)
+    return rest if len(rest.strip()) >= 2 else label
 
 
 def _norm(label: str) -> str:
@@ -368,7 +387,7 @@ def list_before(text: str, sentence_start: int, start: int, count: float) -> tup
     before = text[sentence_start:start]
     stripped = re.sub(r"[ \u3000]*(?:等|共有|共计|合计|共|这|以上|总计)?[ \u3000]*$", "", before)
     examples = before.rstrip().endswith("等")
-    stripped = re.sub(r"[，,][\u4e00-\u9fff]{1,3}$", "", stripped)  # 四川，覆盖九个省
+    stripped = re.sub(r"[，,](?:覆盖|包括|涉及|遍及|分布于?|共计|合计|共|计)了?$", "", stripped)  # 四川，覆盖九个省
     end = sentence_start + len(stripped)
     clause_start = max(stripped.rfind(c) for c in "，。；：:;,\n") + 1
     clause = stripped[clause_start:]

@@ -101,6 +101,16 @@ def compare(text: str, ref: dict[str, pd.DataFrame], draft: dict[str, pd.DataFra
     shared = [(a, b) for a, b in pairs if a in found and b in found]
     hit = sum(1 for a, b in shared if by_id.loc[found[a], "metric"] == by_id.loc[found[b], "metric"])
     result["shared metric id (pairs in different sections)"] = _pct(hit, len(pairs))
+    back = {d: r for r, d in found.items()}
+    draft_pairs = [(a, b) for a, b in combinations([d for d in df["figure_id"] if d in back], 2)
+                   if by_id.loc[a, "metric"] == by_id.loc[b, "metric"]
+                   and section_key(by_id.loc[a, "section"]) != section_key(by_id.loc[b, "section"])]
+    result["precision: shared metric ids that the reference shares"] = _pct(
+        sum(1 for a, b in draft_pairs if rows.loc[back[a], "metric"] == rows.loc[back[b], "metric"]), len(draft_pairs))
+    placed = [r for r in ids if str(by_id.loc[found[r], "place_id"] or "").strip() not in ("", "nan")]
+    result["precision: drafted places that the reference gives"] = _pct(
+        sum(1 for r in placed if ref_names.get(rows.loc[r, "place_id"]) == draft_names.get(by_id.loc[found[r], "place_id"])),
+        len(placed))
     result["places named (by name)"] = _pct(len(set(ref_names.values()) & set(draft_names.values())),
                                             len(ref_names))
     rb, db = ref.get("budget"), draft.get("budget")

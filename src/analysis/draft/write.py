@@ -71,7 +71,7 @@ def write_draft(draft, source: Path, out_dir: Path, *, workbook: bool = False) -
         write_toml({**meta, "source": f"../raw/{text_path.name}"}, folder / "report.toml")
         for table in model.TABLES:
             frame = draft.tables.get(table.name)
-            if frame is not None and len(frame):
+            if frame is not None and (len(frame) or table.required):
                 write_csv_rows(table_rows(frame), folder / table.filename)
         if workbook:
             built = folder_to_workbook(folder, Path(tmp) / target.name)
