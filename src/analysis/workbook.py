@@ -161,6 +161,8 @@ def read_workbook(path: str | Path) -> tuple[dict, dict[str, list[list[str]]], l
     Unknown sheets are reported; a sheet's trailing empty cells are dropped, empty rows kept (so a row keeps
     the number Excel shows).
     """
+    import zipfile
+
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -170,9 +172,8 @@ def read_workbook(path: str | Path) -> tuple[dict, dict[str, list[list[str]]], l
         book = load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
         return {}, {}, [Problem(name, None, None, "an Excel workbook (.xlsx)", "no such file")]
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         return {}, {}, [Problem(name, None, None, "an Excel workbook (.xlsx)", f"an unreadable file ({exc})")]
-    import zipfile
 
     meta: dict = {}
     tables: dict[str, list[list[str]]] = {}

@@ -42,7 +42,7 @@ GENERIC = {
 NOT_A_NAME = ("协助", "其余", "合作", "在地", "相关", "服务", "参与", "所在", "周边", "目标", "受益", "试点", "示范",
               "重点", "老旧", "支持", "进入", "进驻", "走进", "深入", "覆盖", "联合", "动员", "组织", "开展", "全部",
               "所有", "部分", "其他", "其它", "各个", "多个", "更多", "本地", "当地", "外地", "社会", "城市", "农村",
-              "入户", "配合", "构建", "大量", "打造", "建设", "营造", "走访", "排查", "防控", "防疫", "管理", "治理", "疫情",
+              "入户", "配合", "构建", "大量", "打造", "建设", "营造", "走访", "排查", "防控", "防疫", "管理", "治理", "疫情", "一线",
               "回到", "返回", "前往", "来自", "面向", "帮助", "整个", "全国", "全省", "全市", "全区")
 
 
@@ -94,7 +94,8 @@ _NUMERALS = set("一二三四五六七八九十百千万两零〇")
 
 def _name_numeral(text: str, i: int) -> bool:
     """A numeral inside a name (文一社区, 二仙桥街道): not followed by a measure word or another numeral."""
-    if text[i] not in _NUMERALS or i == 0 or text[i - 1] in _NUMERALS or _PUNCT.match(text[i - 1]):
+    prev = text[i - 1] if i else ""
+    if text[i] not in _NUMERALS or not prev or prev in _BREAK or _PUNCT.match(prev):
         return False
     nxt = text[i + 1 : i + 2]
     return bool(nxt) and nxt not in _BREAK and not _PUNCT.match(nxt)
