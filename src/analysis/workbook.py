@@ -182,7 +182,7 @@ def read_workbook(path: str | Path) -> tuple[dict, dict[str, list[list[str]]], l
         for ws in book.worksheets:
             rows = [list(r) for r in ws.iter_rows(values_only=True)]
             if ws.title == REPORT_SHEET:
-                for i, row in enumerate(rows[1:], start=2):
+                for row in rows[1:]:
                     key = cell_text(row[0] if row else None).strip()
                     if not key:
                         continue

@@ -39,11 +39,14 @@ GENERIC = {
     "老旧社区", "城市社区", "农村社区", "试点社区", "示范社区", "重点社区", "目标社区", "受益社区", "合作社区",
 }
 # A "name" that is one of these (or ends with one) is a verb or an adjective in front of a generic word.
-NOT_A_NAME = ("协助", "其余", "合作", "在地", "相关", "服务", "参与", "所在", "周边", "目标", "受益", "试点", "示范",
-              "重点", "老旧", "支持", "进入", "进驻", "走进", "深入", "覆盖", "联合", "动员", "组织", "开展", "全部",
-              "所有", "部分", "其他", "其它", "各个", "多个", "更多", "本地", "当地", "外地", "社会", "城市", "农村",
-              "入户", "配合", "构建", "大量", "打造", "建设", "营造", "走访", "排查", "防控", "防疫", "管理", "治理", "疫情", "一线",
-              "回到", "返回", "前往", "来自", "面向", "帮助", "整个", "全国", "全省", "全市", "全区")
+NOT_A_NAME = tuple(
+    "协助 其余 合作 在地 相关 服务 参与 所在 周边 目标 受益 试点 示范 重点 老旧 "
+    "支持 进入 进驻 走进 深入 覆盖 联合 动员 组织 开展 全部 所有 部分 其他 其它 "
+    "各个 多个 更多 本地 当地 外地 社会 城市 农村 入户 配合 构建 大量 打造 建设 "
+    "营造 走访 排查 防控 防疫 管理 治理 疫情 一线 回到 返回 前往 来自 面向 帮助 "
+    "整个 全国 全省 全市 全区"
+    .split()
+)
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,7 @@ def find_places(text: str) -> list[PlaceMention]:
     candidates = _candidates(text)
     strong = {c[2] for c in candidates if c[4] and _is_name(c[2][: -len(_suffix(c[2]))], c[2])}
     found = []
-    for start, end, name, level, is_strong in candidates:
+    for _start, end, name, level, is_strong in candidates:
         shorter = [name[k:] for k in range(1, len(name)) if name[k:] in strong]
         if shorter:  # 接锦江区 when 锦江区 stands alone elsewhere
             name = shorter[0]

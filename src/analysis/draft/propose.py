@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analysis.draft import places as place_mod
+from analysis.draft.budget import propose_budget
+from analysis.draft.lists import list_after, list_before
 from analysis.draft.units import MEASURE_WORDS, measure_word, multiplier, unit_for
 from analysis.extract import extract_mentions
 from analysis.sections import HEADER, find_quote, split_sections
@@ -34,11 +36,14 @@ DRAFT = "draft"
 QUOTE_LIMIT = 60  # characters a quote may grow by around its number before the line is used whole
 
 _DATE_FULL = r"(\d{4})\s*[.\-/年]\s*(\d{1,2})\s*[.\-/月]\s*(\d{1,2})\s*日?"
-_PERIOD = re.compile(rf"(?:周期|期间|时间|期限|日期|起止)[^\n：:]{{0,4}}[：:]\s*{_DATE_FULL}\s*[-–—~～至到]+\s*{_DATE_FULL}")
-_TITLE = re.compile(r"^[ \t\u3000]*项目名称[ \t\u3000]*[：:][ \t\u3000]*(.+?)[ \t\u3000]*$", re.MULTILINE)
-_ORG_LINE = re.compile(r"^[ \t\u3000]*(?:申请|执行|承接|实施)?(?:机构|组织|单位)(?:名称)?[ \t\u3000]*[：:][ \t\u3000]*(.+?)"
-                       r"[ \t\u3000]*$", re.MULTILINE)
-_ORG_NAME = re.compile(r"[\u4e00-\u9fff]{2,16}?(?:发展中心|服务中心|中心|协会|基金会|服务社|社工站|研究院|促进会|联合会)")
+_PERIOD = re.compile(rf"(?:周期|期间|时间|期限|日期|起止)[^\n：:]{{0,4}}[：:]\s*{_DATE_FULL}"
+                     rf"\s*[-–—~～至到]+\s*{_DATE_FULL}")
+_TITLE = re.compile(r"^[ \t\u3000]*项目名称[ \t\u3000]*[：:][ \t\u3000]*(.+?)[ \t\u3000]*$",
+                    re.MULTILINE)
+_ORG_LINE = re.compile(r"^[ \t\u3000]*(?:申请|执行|承接|实施)?(?:机构|组织|单位)(?:名称)?"
+                       r"[ \t\u3000]*[：:][ \t\u3000]*(.+?)[ \t\u3000]*$", re.MULTILINE)
+_ORG_NAME = re.compile(r"[\u4e00-\u9fff]{2,16}?"
+                       r"(?:发展中心|服务中心|中心|协会|基金会|服务社|社工站|研究院|促进会|联合会)")
 _CUTOFF = re.compile(r"(?:截止|截至|截止到|截至到)[ \u3000]*(?:于|到)?[ \u3000]*$")
 _PROPOSAL_TITLE = re.compile(r"项目书|申请书|计划书|预期目标|项目目标|对照")
 _ITEM1 = re.compile(r"^[ \t\u3000]*([0-9]{1,2})[.、．](?![0-9])")
@@ -47,15 +52,11 @@ _DELIMS = "，。；：、,;:!?！？（）()\n\t“”\"《》「」"
 _FILLER_BEFORE = re.compile(r"(?:累计|共计|合计|总计|共有|共|约|达到|达|了|有|计|已|为|等)+$")
 _LEAD_FILLER = re.compile(r"^(?:例如|比如|其中|并且|并|另外|同时|此外|以及|还|又|共|累计|通过)+")
 _FILLER_AFTER = re.compile(r"^(?:的|之)")
-_VERB_END = ("发放", "筹集", "提供", "捐赠", "接受", "募集", "组织", "动员", "开展", "完成", "支持", "协助", "服务", "覆盖",
-             "帮助", "参与", "了", "向", "对", "为", "给", "共", "累计", "发放了", "筹集了", "有", "的")
-_LEAD_VERBS = ("包括", "探索", "走访", "探访", "联合", "联系", "涵盖", "覆盖", "例如", "比如", "诸如", "其中", "分别是", "分别为", "接受了", "发往", "前往",
-               "共有", "有", "了", "往", "由", "向", "对", "为", "是")
-_TOTAL = re.compile(r"合计|总计|共计|总额|总金额")
-_COLUMNS = {"budget_yuan": ("预算",), "actual_yuan": ("实际", "支出", "开支", "决算", "使用"),
-            "remaining_yuan": ("剩余", "结余", "余额", "差额"), "remark_zh": ("备注", "说明")}
-
-
+_VERB_END = tuple(
+    "发放 筹集 提供 捐赠 接受 募集 组织 动员 开展 完成 支持 协助 服务 覆盖 帮助 "
+    "参与 了 向 对 为 给 共 累计 发放了 筹集了 有 的"
+    .split()
+)
 @dataclass
 class Draft:
     """A proposed report: report.toml keys, one frame per table (every row ``status = draft``) and the text."""
@@ -165,98 +166,6 @@ def propose_meta(text: str, report_id: str, source: str) -> tuple[dict, tuple[in
     return meta, period_span
 
 
-# --- budget -----------------------------------------------------------------------------------------------
-
-
-def _number(cell: str) -> float | None:
-    from analysis.load import parse_number
-
-    try:
-        return parse_number(cell) if cell.strip() else None
-    except ValueError:
-        return None
-
-
-def table_blocks(text: str) -> list[list[tuple[int, str]]]:
-    """Runs of consecutive tab-separated lines (two or more tabs): [(line offset, line), …] per table."""
-    blocks, current, pos = [], [], 0
-    for line in text.splitlines(keepends=True):
-        body = line.rstrip("\n")
-        if body.count("\t") >= 2:
-            current.append((pos, body))
-        elif current:
-            blocks.append(current)
-            current = []
-        pos += len(line)
-    if current:
-        blocks.append(current)
-    return blocks
-
-
-def propose_budget(text: str) -> tuple[pd.DataFrame, list[tuple[int, int]]]:
-    """The budget table: the table whose header names 预算 and 实际 (or 支出) columns.
-
-    Returns (budget frame, spans of its rows in the text). Text cells before the first number are the
-    category (主要活动) and the line (预算明细); an empty category is carried down from the row above (a merged
-    cell); a row naming 合计/总计 is the total. The quote is the printed row without its outer tabs.
-    """
-    rows, spans = [], []
-    n_lines = n_totals = 0
-    for block in table_blocks(text):
-        header = [c.strip() for c in block[0][1].split("\t")]
-        if not any("预算" in c for c in header) or not any(any(w in c for w in _COLUMNS["actual_yuan"])
-                                                         for c in header):
-            continue
-        roles = {}
-        for i, name in enumerate(header):
-            for role, words in _COLUMNS.items():
-                if role not in roles and any(w in name for w in words) and not (role == "budget_yuan" and i == 0):
-                    roles[role] = i
-                    break
-        number_roles = [r for r in ("budget_yuan", "actual_yuan", "remaining_yuan") if r in roles]
-        category = None
-        for offset, line in block[1:]:
-            cells = line.split("\t")
-            values = [_number(c) for c in cells]
-            first = next((i for i, v in enumerate(values) if v is not None), None)
-            if first is None:
-                continue
-            texts = [c.strip() for c in cells[:first]]
-            numbers = [v for v in values[first:] if v is not None]
-            if len(numbers) < 2:
-                continue
-            amounts = dict(zip(number_roles, numbers))
-            total = any(_TOTAL.search(c) for c in texts)
-            if len(texts) >= 2:
-                category = texts[-2] or category
-                line_zh = texts[-1]
-            else:
-                line_zh = texts[-1] if texts else ""
-            remark = ""
-            if "remark_zh" in roles and roles["remark_zh"] < len(cells) and _number(cells[roles["remark_zh"]]) is None:
-                remark = cells[roles["remark_zh"]].strip()
-            if total:
-                n_totals += 1
-                line_id = "total" if n_totals == 1 else f"total{n_totals}"
-            else:
-                n_lines += 1
-                line_id = f"line{n_lines:02d}"
-            quote = line.strip("\t ")
-            if len(re.findall(re.escape(quote), text)) != 1:
-                quote = line
-            name = line_zh if not total else None
-            rows.append({"line_id": line_id, "row_type": "total" if total else "line",
-                         "category_zh": None if total else category, "category_en": None if total else category,
-                         "line_zh": name or None, "line_en": name or None,
-                         "budget_yuan": amounts.get("budget_yuan"), "actual_yuan": amounts.get("actual_yuan"),
-                         "remaining_yuan": amounts.get("remaining_yuan"), "remark_zh": remark or None,
-                         "quote": quote, "status": DRAFT})
-            spans.append((offset, offset + len(line)))
-    columns = ["line_id", "row_type", "category_zh", "category_en", "line_zh", "line_en", "budget_yuan",
-               "actual_yuan", "remaining_yuan", "remark_zh", "quote", "status"]
-    return pd.DataFrame(rows, columns=columns), spans
-
-
 # --- figures ----------------------------------------------------------------------------------------------
 
 
@@ -363,96 +272,6 @@ def _figure_place(places: list, sentence: tuple[int, int], start: int, skip: lis
     found = [p for p in places if s <= p.start and p.end <= start and p.level != "city"
              and not any(a <= p.start < b for a, b in skip)]
     return max(found, key=lambda p: p.end) if found else None
-
-
-def _lead_cut(item: str) -> str:
-    """An item without the verb that introduces the list (发往湖北 -> 湖北)."""
-    best = -1
-    for verb in _LEAD_VERBS:
-        k = item.rfind(verb)
-        if k >= 0 and k + len(verb) < len(item):
-            best = max(best, k + len(verb))
-    return item[best:] if best > 0 else item
-
-
-def list_before(text: str, sentence_start: int, start: int, count: float) -> tuple[list[tuple[int, str]], bool] | None:
-    """Items printed right before a stated count (``A、B、C 三个方面``, ``A，B 等 4 名``): ([(offset, item)], examples).
-
-    ``examples`` is true for ``A、B 等 48 个`` with far fewer items than the count. None when no list is there.
-
-    >>> t = "发往湖北、浙江、四川，覆盖三个省"
-    >>> list_before(t, 0, t.index("三"), 3)
-    ([(2, '湖北'), (5, '浙江'), (8, '四川')], False)
-    """
-    before = text[sentence_start:start]
-    stripped = re.sub(r"[ \u3000]*(?:等|共有|共计|合计|共|这|以上|总计)?[ \u3000]*$", "", before)
-    examples = before.rstrip().endswith("等")
-    stripped = re.sub(r"[，,](?:覆盖|包括|涉及|遍及|分布于?|共计|合计|共|计)了?$", "", stripped)  # 四川，覆盖九个省
-    end = sentence_start + len(stripped)
-    clause_start = max(stripped.rfind(c) for c in "，。；：:;,\n") + 1
-    clause = stripped[clause_start:]
-    items: list[tuple[int, str]] = []
-    if "、" in clause:
-        pos = sentence_start + clause_start
-        for part in clause.split("、"):
-            items.append((pos, part))
-            pos += len(part) + 1
-    else:
-        pos = end
-        for part in reversed(re.split(r"[，,]", stripped)):
-            pos -= len(part)
-            if not part.strip() or len(part.strip()) > 12 or re.search(r"[0-9]", part) or len(items) >= count:
-                break
-            items.insert(0, (pos, part))
-            pos -= 1
-    if items:
-        off, first = items[0]
-        cut = _lead_cut(first)
-        items[0] = (off + len(first) - len(cut), cut)
-    items = [(o + len(p) - len(p.lstrip()), p.strip()) for o, p in items if p.strip()]
-    if len(items) < 2 or any(len(p) > 30 or re.search(r"[0-9]", p) for _, p in items):
-        return None  # items with numbers of their own are figures, not the members of a counted list
-    if examples and len(items) < count / 2:
-        return items, True
-    if not (count / 2 <= len(items) <= count * 2):
-        return None
-    return items, False
-
-
-def list_after(text: str, end: int) -> list[tuple[int, str]]:
-    """Items announced by a count: ``以下 3 家：A、B、C。`` or a heading followed by lines ``1)`` ``2)`` …"""
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
-    rest = text[end:line_end]
-    colon = re.search(r"[：:]", rest)
-    if colon and colon.start() <= 12:
-        body_start = end + colon.end()
-        stop = text.find("。", body_start, line_end)
-        body = text[body_start : stop if stop >= 0 else line_end]
-        parts, pos, out = re.split(r"[、；;]", body), body_start, []
-        for part in parts:
-            if part.strip():
-                out.append((pos + len(part) - len(part.lstrip()), part.strip()))
-            pos += len(part) + 1
-        return out if len(out) >= 2 else []
-    if re.search(r"[0-9一二三四五六七八九十]", rest.strip("“”\"。：: ")):
-        return []
-    out, pos, expected = [], line_end + 1, 1
-    while pos < len(text):
-        nl = text.find("\n", pos)
-        line = text[pos : nl if nl >= 0 else len(text)]
-        if line.strip():
-            m = re.match(r"[ \t\u3000]*(?:([0-9]{1,2})[)）.、]|[（(]([0-9]{1,2})[)）])[ \t\u3000]*", line)
-            if not m or int(m[1] or m[2]) != expected:
-                break
-            item = re.split(r"[。；;，,]", line[m.end():], maxsplit=1)[0].strip()[:30]
-            if item:
-                out.append((pos + m.end(), item))
-            expected += 1
-        if nl < 0:
-            break
-        pos = nl + 1
-    return out if len(out) >= 2 else []
 
 
 def propose(text: str, report_id: str, source: str) -> Draft:
@@ -630,7 +449,7 @@ def metric_groups(figures: list[dict]) -> list[int]:
         else:
             first[key] = i
     tops = [f["section"].split(".")[0] for f in figures]
-    for i, j in ((i, j) for i in range(len(figures)) for j in range(i + 1, len(figures))):
+    for i, j in ((a, b) for a in range(len(figures)) for b in range(a + 1, len(figures))):
         (a, unit_a, t_a), (b, unit_b, t_b) = keys[i], keys[j]
         if tops[i] == tops[j] or unit_a != unit_b or t_a != t_b or a == b:
             continue

@@ -109,7 +109,8 @@ def compare(text: str, ref: dict[str, pd.DataFrame], draft: dict[str, pd.DataFra
         sum(1 for a, b in draft_pairs if rows.loc[back[a], "metric"] == rows.loc[back[b], "metric"]), len(draft_pairs))
     placed = [r for r in ids if str(by_id.loc[found[r], "place_id"] or "").strip() not in ("", "nan")]
     result["precision: drafted places that the reference gives"] = _pct(
-        sum(1 for r in placed if ref_names.get(rows.loc[r, "place_id"]) == draft_names.get(by_id.loc[found[r], "place_id"])),
+        sum(1 for r in placed
+            if ref_names.get(rows.loc[r, "place_id"]) == draft_names.get(by_id.loc[found[r], "place_id"])),
         len(placed))
     result["places named (by name)"] = _pct(len(set(ref_names.values()) & set(draft_names.values())),
                                             len(ref_names))

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 
 # Measure words, longest first where one starts another (人次 before 人, 元/张 before 元).
-MEASURE_WORDS = (
-    "方面", "原则", "元/张", "元/人", "元/户", "元/次", "元/份", "人次", "户次", "车次", "场次", "批次", "架次", "公斤", "千克", "公里", "小时",
-    "分钟", "平方米", "立方米", "毫升", "kg", "KG", "Kg", "ml", "mL", "L", "元", "户", "人", "名", "位", "个", "家", "件",
-    "张", "份", "条", "幅", "双", "副", "对", "块", "瓶", "包", "箱", "盒", "袋", "桶", "罐", "次", "套", "辆", "台",
-    "所", "项", "类", "种", "批", "场", "轮", "期", "组", "队", "支", "只", "本", "册", "篇", "部", "首", "处", "座", "栋",
-    "间", "省", "市", "区", "县", "镇", "乡", "村", "天", "周", "斤", "吨", "升", "米", "遍", "趟", "餐", "顿", "例", "笔",
-    "起", "座", "节", "课", "堂", "期", "方面", "原则",
+MEASURE_WORDS = tuple(
+    "方面 原则 元/张 元/人 元/户 元/次 元/份 人次 户次 车次 场次 批次 架次 "
+    "公斤 千克 公里 小时 分钟 平方米 立方米 毫升 kg KG Kg ml mL L 元 "
+    "户 人 名 位 个 家 件 张 份 条 幅 双 副 对 块 瓶 包 箱 盒 袋 桶 罐 次 "
+    "套 辆 台 所 项 类 种 批 场 轮 期 组 队 支 只 本 册 篇 部 首 处 座 栋 "
+    "间 省 市 区 县 镇 乡 村 天 周 斤 吨 升 米 遍 趟 餐 顿 例 笔 起 节 课 "
+    "堂"
+    .split()
 )
 _SPACES = re.compile(r"[ \u3000\xa0]*")
 
@@ -26,7 +27,8 @@ DEFAULT_UNIT = {
     "L": "litres", "省": "provinces", "市": "cities", "区": "districts", "县": "districts", "村": "villages",
     "场": "sessions", "期": "sessions", "节": "sessions", "课": "sessions", "堂": "sessions", "轮": "sessions",
     "餐": "meals", "顿": "meals", "例": "cases", "首": "songs", "篇": "guides", "元/张": "yuan_per_card",
-    "项": "items", "方面": "aspects", "原则": "principles", "类": "items_types", "种": "items_types", "批": "items", "所": "institutions",
+    "项": "items", "方面": "aspects", "原则": "principles", "类": "items_types", "种": "items_types",
+    "批": "items", "所": "institutions",
 }
 # (words in the label or the noun after the unit, unit) for the measure words that count many kinds of thing.
 _BY_NOUN = {
