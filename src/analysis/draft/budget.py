@@ -8,14 +8,10 @@ import pandas as pd
 
 DRAFT = "draft"
 _TOTAL = re.compile(r"合计|总计|共计|总额|总金额")
-
-
 _COLUMNS = {"budget_yuan": ("预算",), "actual_yuan": ("实际", "支出", "开支", "决算", "使用"),
             "remaining_yuan": ("剩余", "结余", "余额", "差额"), "remark_zh": ("备注", "说明")}
-
-
-
-
+_NOT_AMOUNT = re.compile(r"明细|科目|内容|类别|名称|用途|项目|活动")
+_AMOUNTS = ("budget_yuan", "actual_yuan", "remaining_yuan")
 
 
 def _number(cell: str) -> float | None:
@@ -48,7 +44,16 @@ def propose_budget(text: str) -> tuple[pd.DataFrame, list[tuple[int, int]]]:
 
     Returns (budget frame, spans of its rows in the text). Text cells before the first number are the
     category (主要活动) and the line (预算明细); an empty category is carried down from the row above (a merged
-    cell); a row naming 合计/总计 is the total. The quote is the printed row without its outer tabs.
+    cell); a row naming 合计/总计 is the total. Amounts are read from the header's columns when the row has as
+    many cells as the header, else in order (a PDF drops empty cells); a column headed in 万元 is converted to
+    元. A row without both a budget and an actual amount is left to the figures. The quote is the printed row
+    without its outer tabs.
+
+    >>> t = "类别\\t明细\\t预算（万元）\\t执行率\\t实际支出（万元）\\n人员\\t社工\\t1.5\\t90%\\t1.35\\n合计\\t\\t1.5\\t90%\\t1.35\\n"
+    >>> propose_budget(t)[0][["line_id", "category_zh", "line_zh", "budget_yuan", "actual_yuan"]]
+      line_id category_zh line_zh  budget_yuan  actual_yuan
+    0  line01          人员      社工      15000.0      13500.0
+    1   total          合计    None      15000.0      13500.0
     """
     rows, spans = [], []
     n_lines = n_totals = 0
@@ -59,11 +64,16 @@ def propose_budget(text: str) -> tuple[pd.DataFrame, list[tuple[int, int]]]:
             continue
         roles = {}
         for i, name in enumerate(header):
+            if _NOT_AMOUNT.search(name):
+                continue  # 预算明细, 预算科目: the line's name, not an amount
             for role, words in _COLUMNS.items():
                 if role not in roles and any(w in name for w in words) and not (role == "budget_yuan" and i == 0):
                     roles[role] = i
                     break
-        number_roles = [r for r in ("budget_yuan", "actual_yuan", "remaining_yuan") if r in roles]
+        if "budget_yuan" not in roles or "actual_yuan" not in roles:
+            continue
+        number_roles = [r for r in _AMOUNTS if r in roles]
+        scale = {r: 10000.0 if "万" in header[roles[r]] else 1.0 for r in number_roles}
         category = None
         for offset, line in block[1:]:
             cells = line.split("\t")
@@ -72,10 +82,14 @@ def propose_budget(text: str) -> tuple[pd.DataFrame, list[tuple[int, int]]]:
             if first is None:
                 continue
             texts = [c.strip() for c in cells[:first]]
-            numbers = [v for v in values[first:] if v is not None]
-            if len(numbers) < 2:
+            if len(cells) == len(header):
+                amounts = {r: values[roles[r]] for r in number_roles if roles[r] >= first}
+            else:
+                numbers = [v for c, v in zip(cells[first:], values[first:]) if v is not None and "%" not in c]
+                amounts = dict(zip(number_roles, numbers))
+            amounts = {r: v * scale[r] for r, v in amounts.items() if v is not None}
+            if "budget_yuan" not in amounts or "actual_yuan" not in amounts:
                 continue
-            amounts = dict(zip(number_roles, numbers))
             total = any(_TOTAL.search(c) for c in texts)
             if len(texts) >= 2:
                 category = texts[-2] or category
@@ -96,7 +110,8 @@ def propose_budget(text: str) -> tuple[pd.DataFrame, list[tuple[int, int]]]:
                 quote = line
             name = line_zh if not total else None
             rows.append({"line_id": line_id, "row_type": "total" if total else "line",
-                         "category_zh": None if total else category, "category_en": None if total else category,
+                         "category_zh": (texts[0] or None) if total else category,
+                         "category_en": (texts[0] or None) if total else category,
                          "line_zh": name or None, "line_en": name or None,
                          "budget_yuan": amounts.get("budget_yuan"), "actual_yuan": amounts.get("actual_yuan"),
                          "remaining_yuan": amounts.get("remaining_yuan"), "remark_zh": remark or None,
