@@ -53,7 +53,7 @@ def propose_budget(text: str) -> tuple[pd.DataFrame, list[tuple[int, int]]]:
     >>> propose_budget(t)[0][["line_id", "category_zh", "line_zh", "budget_yuan", "actual_yuan"]]
       line_id category_zh line_zh  budget_yuan  actual_yuan
     0  line01          人员      社工      15000.0      13500.0
-    1   total          合计    None      15000.0      13500.0
+    1   total          合计     NaN      15000.0      13500.0
     """
     rows, spans = [], []
     n_lines = n_totals = 0
