@@ -363,3 +363,36 @@ def test_recall_on_the_seed_meets_the_issue_thresholds():
     assert f["budget lines and totals"] == 100
     assert f["lists with their stated counts"] >= 90
     assert result["rows_failing_after_confirmation"] <= 0.1 * result["drafted_rows"]["figures"]
+
+
+def test_docx_word_numbering_is_read_as_printed(tmp_path):
+    """Headings numbered by Word itself (一、 from numbering.xml, not typed) are read with their numbers, so
+    the sections come out as in the text."""
+    import re
+
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    doc = Document()
+    style = doc.styles["List Number"]
+    num_id = style.element.pPr.find(qn("w:numPr")).find(qn("w:numId")).get(qn("w:val"))
+    numbering = doc.part.numbering_part.element
+    num = next(n for n in numbering.findall(qn("w:num")) if n.get(qn("w:numId")) == num_id)
+    abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
+    abstract = next(a for a in numbering.findall(qn("w:abstractNum")) if a.get(qn("w:abstractNumId")) == abstract_id)
+    level = next(lv for lv in abstract.findall(qn("w:lvl")) if lv.get(qn("w:ilvl")) == "0")
+    level.find(qn("w:numFmt")).set(qn("w:val"), "chineseCounting")
+    level.find(qn("w:lvlText")).set(qn("w:val"), "%1、")
+    body = [line for line in OTHER_SOURCE.split("\n") if line.count("\t") < 2]
+    for line in body:
+        heading = re.match(r"^[一二三四五六七八九十]+、", line)
+        if heading:
+            doc.add_paragraph(line[heading.end():], style="List Number")
+        else:
+            doc.add_paragraph(line)
+    doc.save(tmp_path / "numbered.docx")
+    text = read_docx(tmp_path / "numbered.docx")
+    assert text.split("\n")[: len(body)] == body
+    a = propose("\n".join(body), "x", "").tables["figures"]
+    b = propose(text, "x", "").tables["figures"]
+    pd.testing.assert_frame_equal(a, b)

@@ -36,7 +36,7 @@ DRAFT = "draft"
 QUOTE_LIMIT = 60  # characters a quote may grow by around its number before the line is used whole
 
 _DATE_FULL = r"(\d{4})\s*[.\-/年]\s*(\d{1,2})\s*[.\-/月]\s*(\d{1,2})\s*日?"
-_PERIOD = re.compile(rf"(?:周期|期间|时间|期限|日期|起止)[^\n：:]{{0,4}}[：:]\s*{_DATE_FULL}"
+_PERIOD = re.compile(rf"(?:周期|期间|时间|期限|日期|起止|执行期|实施期)[^\n：:]{{0,4}}[：:]\s*{_DATE_FULL}"
                      rf"\s*[-–—~～至到]+\s*{_DATE_FULL}")
 _TITLE = re.compile(r"^[ \t\u3000]*项目名称[ \t\u3000]*[：:][ \t\u3000]*(.+?)[ \t\u3000]*$",
                     re.MULTILINE)

@@ -79,13 +79,111 @@ def read_docx(path: Path) -> str:
         raise ValidationError([Problem(str(path), None, None, "a Word document (.docx)",
                                        f"an unreadable file ({type(exc).__name__})")]) from exc
     lines: list[str] = []
+    numbering = _Numbering(doc)
     for block in doc.element.body.iterchildren():
         tag = block.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            lines.append(Paragraph(block, doc).text)
+            paragraph = Paragraph(block, doc)
+            lines.append(numbering.marker(paragraph) + paragraph.text)
         elif tag == "tbl":
             lines.extend(_table_lines(Table(block, doc)))
     return "\n".join(lines) + "\n"
+
+
+_CN = "零一二三四五六七八九"
+_CHINESE_FORMATS = {"chineseCounting", "chineseCountingThousand", "chineseLegalSimplified", "japaneseCounting",
+                    "taiwaneseCounting", "taiwaneseCountingThousand", "ideographDigital", "koreanCounting"}
+
+
+def _chinese_numeral(n: int) -> str:
+    """1..99 as 一 … 九十九 (Word's chineseCounting).
+
+    >>> [_chinese_numeral(n) for n in (1, 10, 12, 20, 35)]
+    ['一', '十', '十二', '二十', '三十五']
+    """
+    if n < 10:
+        return _CN[n]
+    tens, units = divmod(n, 10)
+    return ("" if tens == 1 else _CN[tens]) + "十" + (_CN[units] if units else "")
+
+
+def _format_number(n: int, fmt: str) -> str:
+    if fmt in _CHINESE_FORMATS and 0 < n < 100:
+        return _chinese_numeral(n)
+    if fmt.startswith("decimalEnclosedCircle") and 0 < n <= 20:
+        return chr(0x2460 + n - 1)
+    if fmt in ("lowerLetter", "upperLetter") and 0 < n <= 26:
+        return chr((0x61 if fmt == "lowerLetter" else 0x41) + n - 1)
+    if fmt in ("lowerRoman", "upperRoman"):
+        return str(n)
+    return str(n)
+
+
+class _Numbering:
+    """Word's automatic numbering (1. 2. … or 一、 二、 … from numbering.xml), printed before a paragraph as a
+    reader sees it; without it, sections numbered by Word would have no 一、 in the text."""
+
+    def __init__(self, doc):
+        from docx.oxml.ns import qn
+
+        self.qn = qn
+        self.nums: dict[str, dict[int, tuple[str, str, int]]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        try:
+            root = doc.part.numbering_part.element
+        except (NotImplementedError, KeyError, AttributeError):
+            return
+        abstract = {}
+        for an in root.findall(qn("w:abstractNum")):
+            levels = {}
+            for lvl in an.findall(qn("w:lvl")):
+                fmt, text, start = (lvl.find(qn(f"w:{k}")) for k in ("numFmt", "lvlText", "start"))
+                levels[int(lvl.get(qn("w:ilvl")))] = (
+                    fmt.get(qn("w:val")) if fmt is not None else "decimal",
+                    text.get(qn("w:val")) if text is not None else "",
+                    int(start.get(qn("w:val"))) if start is not None else 1,
+                )
+            abstract[an.get(qn("w:abstractNumId"))] = levels
+        for num in root.findall(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            if ref is not None:
+                self.nums[num.get(qn("w:numId"))] = abstract.get(ref.get(qn("w:val")), {})
+
+    def _num_pr(self, paragraph):
+        qn = self.qn
+        pr = paragraph._p.pPr
+        num_pr = pr.find(qn("w:numPr")) if pr is not None else None
+        style = paragraph.style
+        while num_pr is None and style is not None:
+            spr = style.element.pPr
+            num_pr = spr.find(qn("w:numPr")) if spr is not None else None
+            style = style.base_style
+        if num_pr is None:
+            return None
+        num_id, ilvl = num_pr.find(qn("w:numId")), num_pr.find(qn("w:ilvl"))
+        if num_id is None:
+            return None
+        return num_id.get(qn("w:val")), int(ilvl.get(qn("w:val"))) if ilvl is not None else 0
+
+    def marker(self, paragraph) -> str:
+        found = self._num_pr(paragraph) if self.nums else None
+        if not found or found[0] not in self.nums or found[1] not in self.nums[found[0]]:
+            return ""
+        num_id, ilvl = found
+        levels = self.nums[num_id]
+        counters = self.counters.setdefault(num_id, {})
+        counters[ilvl] = counters.get(ilvl, levels[ilvl][2] - 1) + 1
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]
+        fmt, text, _ = levels[ilvl]
+        if fmt in ("bullet", "none") or not text:
+            return ""
+        for k in range(9):
+            if f"%{k + 1}" in text:
+                level_fmt = levels.get(k, ("decimal", "", 1))[0]
+                value = counters.get(k, levels.get(k, ("", "", 1))[2])
+                text = text.replace(f"%{k + 1}", _format_number(value, level_fmt))
+        return text if text.endswith(("、", "）", "．")) else text + " "
 
 
 def read_pdf(path: Path) -> str:
