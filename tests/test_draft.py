@@ -396,3 +396,39 @@ def test_docx_word_numbering_is_read_as_printed(tmp_path):
     a = propose("\n".join(body), "x", "").tables["figures"]
     b = propose(text, "x", "").tables["figures"]
     pd.testing.assert_frame_equal(a, b)
+
+
+THIRD_SOURCE = """乡村儿童阅读角结项报告
+项目名称：乡村儿童阅读角
+申请机构：云南省昆明市彩云儿童发展协会
+项目执行期：2022年4月1日至2023年3月31日
+资助金额：8.5万元
+
+一、项目执行情况
+1、截止2022年12月31日，盘龙区松华街道大哨村建成阅读角 3 个，计划 2 个，配备图书约 3,600 册。
+2、培训志愿者 86 名，第2期培训于2022年6月举行，满意度达 95%。
+二、财务情况
+科目\t预算（万元）\t实际（万元）\t结余（万元）\t执行率
+图书采购\t5\t5.2\t-0.2\t104%
+合计\t8.5\t8.3\t0.2\t98%
+"""
+
+
+def test_third_report_wording():
+    """Another wording: 执行期 with 年月日, 万元 in the grant and in budget headers (converted to 元), a percent
+    column skipped, 第2期 and 满意度 95% excluded with reasons, 计划 N as a target, a year in the cut-off."""
+    draft = propose(THIRD_SOURCE, "reading-2022", "")
+    assert (str(draft.meta["period_start"]), str(draft.meta["period_end"])) == ("2022-04-01", "2023-03-31")
+    assert draft.meta["organisation_zh"] == "云南省昆明市彩云儿童发展协会"
+    assert figure(draft, 85000)["figure_id"] == draft.meta["grant_figure_id"]
+    assert figure(draft, 2)["qualifier"] == "target" and figure(draft, 3)["qualifier"] == "exact"
+    assert str(figure(draft, 3600)["cutoff_date"]) == "2022-12-31" and figure(draft, 3600)["unit_zh"] == "册"
+    places = draft.tables["places"].set_index("name_zh")
+    assert places.loc["大哨村", "parent_id"] == places.loc["松华街道", "place_id"]
+    assert places.loc["盘龙区", "parent_id"] == places.loc["昆明市", "place_id"]
+    assert figure(draft, 3)["place_id"] == places.loc["大哨村", "place_id"]
+    budget = draft.tables["budget"]
+    assert budget["budget_yuan"].tolist() == [50000, 85000] and budget["actual_yuan"].tolist() == [52000, 83000]
+    reasons = set(zip(draft.tables["exclusions"]["text"], draft.tables["exclusions"]["reason"]))
+    assert {("2", "ordinal"), ("95%", "percent"), ("2022年6月", "date"), ("2", "section_number")} <= reasons
+    assert set(draft.tables["figures"]["value"]) == {85000, 3, 2, 3600, 86}

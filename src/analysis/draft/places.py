@@ -26,7 +26,7 @@ SCOPE = {"district": "district", "county": "district", "new_area": "district", "
 
 # Characters a place name does not contain (function words, numerals, measure words) and runs that end a name.
 _BREAK = set("的了与及或在对向为把被给从到等个各每其该本此这那于由已共约是并且而以就也还又再"
-             "一二三四五六七八九十百千万两零〇几余第名户次位份张件之")
+             "一二三四五六七八九十百千万两零〇几余第名户次位份张件之省")
 _ORG_AFTER = re.compile(r"发展中心|服务中心|服务社|中心|协会|基金|促进会|联合会|学院|研究")
 _VERB_END = "访往至到赴进入"  # a verb that ends right before a name: 探访, 发往, 前往, 进入
 _NOT_AFTER = set("域别分间块长")  # 区域, 区别, 县长 …: the suffix is part of another word
@@ -96,9 +96,8 @@ _NUMERALS = set("一二三四五六七八九十百千万两零〇")
 
 
 def _name_numeral(text: str, i: int) -> bool:
-    """A numeral inside a name (文一社区, 二仙桥街道): not followed by a measure word or another numeral."""
-    prev = text[i - 1] if i else ""
-    if text[i] not in _NUMERALS or not prev or prev in _BREAK or _PUNCT.match(prev):
+    """A numeral that is part of a name (文一社区, 五华区): not followed by a measure word or another numeral."""
+    if text[i] not in _NUMERALS:
         return False
     nxt = text[i + 1 : i + 2]
     return bool(nxt) and nxt not in _BREAK and not _PUNCT.match(nxt)

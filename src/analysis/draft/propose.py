@@ -45,6 +45,8 @@ _ORG_LINE = re.compile(r"^[ \t\u3000]*(?:申请|执行|承接|实施)?(?:机构|
 _ORG_NAME = re.compile(r"[\u4e00-\u9fff]{2,16}?"
                        r"(?:发展中心|服务中心|中心|协会|基金会|服务社|社工站|研究院|促进会|联合会)")
 _CUTOFF = re.compile(r"(?:截止|截至|截止到|截至到)[ \u3000]*(?:于|到)?[ \u3000]*$")
+_TARGET_CUE = re.compile(r"计划|目标|预期|拟|力争|承诺")  # 计划 10 个, 目标为 500 人次
+_DONE_CUE = re.compile(r"已|累计|共|完成了|建成|达到|达")  # what was achieved, even in a sentence restating the plan
 _PROPOSAL_TITLE = re.compile(r"项目书|申请书|计划书|预期目标|项目目标|对照")
 _ITEM1 = re.compile(r"^[ \t\u3000]*([0-9]{1,2})[.、．](?![0-9])")
 _ITEM2 = re.compile(r"^[ \t\u3000]*(?:([0-9]{1,2})[)）]|[（(]([0-9]{1,2})[)）])")
@@ -296,6 +298,20 @@ def propose(text: str, report_id: str, source: str) -> Draft:
     def in_budget(offset: int) -> bool:
         return any(s <= offset < e for s, e in budget_spans)
 
+    from analysis.draft.budget import table_blocks
+
+    header_rows = [(b[0][0], b[0][0] + len(b[0][1])) for b in table_blocks(text)]
+
+    def not_a_figure(m) -> tuple[str, str] | None:
+        """(reason, note) for a number that counts nothing: a table heading, 万 of 万元, an ordinal (第2期)."""
+        if any(s <= m.start < e for s, e in header_rows):
+            return "name", "in the header row of a table"
+        if m.text.strip() in ("十", "百", "千", "万", "亿"):
+            return "name", "a unit word such as 万元, not a number"
+        if re.search(r"第[ \u3000]*$", text[max(0, m.start - 3) : m.start]):
+            return "ordinal", "an ordinal (第…), not a count"
+        return None
+
     figures, exclusions, lists, list_items, targets = [], [], [], [], []
     for m in mentions.itertuples():
         top = m.section
@@ -313,6 +329,11 @@ def propose(text: str, report_id: str, source: str) -> Draft:
             continue
         if in_budget(m.start):
             continue  # a cell of the budget table
+        if skip := not_a_figure(m):
+            exclusions.append({"section": top, "text": m.text,
+                               "quote": shortest_quote(text, sections, top, m.start, m.end),
+                               "reason": skip[0], "note": skip[1], "status": DRAFT})
+            continue
         word, unit_end = measure_word(text, m.end)
         if not word and not re.search(r"[0-9]", m.text):  # 三层防护口罩: a Chinese numeral inside a name
             exclusions.append({"section": top, "text": m.text,
@@ -331,7 +352,10 @@ def propose(text: str, report_id: str, source: str) -> Draft:
         cutoff = next((d for s, e, d in reversed(cutoffs) if s <= m.start < e), None)
         qualifier = m.qualifier
         first_sentence = _first_sentence_of_item(text, paths, m.start)
-        if top in proposal_sections and first_sentence and first_sentence[0] <= m.start < first_sentence[1]:
+        clause, _ = _clause_before(text, m.start)
+        if _TARGET_CUE.search(clause) or (
+                top in proposal_sections and first_sentence and first_sentence[0] <= m.start < first_sentence[1]
+                and not _DONE_CUE.search(clause)):
             qualifier = "target"
         value_ok = pd.notna(m.value)
         if not value_ok:
