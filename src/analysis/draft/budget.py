@@ -49,7 +49,8 @@ def propose_budget(text: str) -> tuple[pd.DataFrame, list[tuple[int, int]]]:
     元. A row without both a budget and an actual amount is left to the figures. The quote is the printed row
     without its outer tabs.
 
-    >>> t = "类别\\t明细\\t预算（万元）\\t执行率\\t实际支出（万元）\\n人员\\t社工\\t1.5\\t90%\\t1.35\\n合计\\t\\t1.5\\t90%\\t1.35\\n"
+    >>> t = ("类别\\t明细\\t预算（万元）\\t执行率\\t实际支出（万元）\\n人员\\t社工\\t1.5\\t90%\\t1.35\\n"
+    ...      "合计\\t\\t1.5\\t90%\\t1.35\\n")
     >>> propose_budget(t)[0][["line_id", "category_zh", "line_zh", "budget_yuan", "actual_yuan"]]
       line_id category_zh line_zh  budget_yuan  actual_yuan
     0  line01          人员      社工      15000.0      13500.0
