@@ -672,7 +672,7 @@ def register_cli(subparsers) -> None:
         "--scheduler",
         metavar="ADDRESS",
         default=None,
-        help="with --executor dask: the scheduler to use, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster "
+        help="with --executor dask: the scheduler to use, e.g. tcp://SCHEDULER-HOST:8786 (default: a LocalCluster "
         "of --workers processes on this machine)",
     )
     p.add_argument(
