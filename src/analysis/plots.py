@@ -1,4 +1,5 @@
-"""Charts with Chinese labels: each is a function frame → (Figure, alt text), rendered to deterministic PNGs.
+"""Charts with Chinese labels: each is a function frame → Chart (Figure, alt text), rendered to deterministic
+SVG with the text kept as text (drawn by the reader's own CJK font, crisp at any zoom) or PNG.
 
 Chinese text needs a CJK font. :func:`cjk_font` looks, in this order, at the file named by the environment
 variable ``CLOSEOUT_CJK_FONT`` (``/path/to/font.ttc|otf|ttf``), at matplotlib's font list (Noto Sans CJK SC,
@@ -11,8 +12,9 @@ raises :class:`FontMissingError`, which says what to install: ``sudo apt-get ins
 
 Every chart has a title, its units, a source line ("来源：结项报告 第七部分") and alt text describing the
 data; the figures are plain :class:`matplotlib.figure.Figure` objects (never pyplot), so a notebook shows them
-only through :func:`png_bytes` / ``present.chart`` as an ``<img alt="...">``. PNGs carry no software tag or
-date, at a fixed dpi, so the same data gives the same bytes.
+only through ``present.chart`` (inline SVG, :func:`svg_text`) or :func:`png_bytes`. Neither carries a
+software tag or date, so the same data gives the same bytes. This module uses ``analysis.present`` for words
+and number formats; ``present`` never imports it (a :class:`Chart` renders itself).
 """
 
 from __future__ import annotations
@@ -21,9 +23,12 @@ import contextlib
 import io
 import math
 import os
+import hashlib
+import re
 import textwrap
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import matplotlib
 import matplotlib.dates
@@ -37,7 +42,8 @@ from analysis.errors import CloseoutError
 
 DPI = 110
 FONT_SIZE = 11
-WIDTH_IN = 5.6  # 616 px: on a 390 px phone the text still scales to about 10 px
+MIN_FONT_SIZE = 9.5  # pt; drawn 288 pt wide, a 358 px column shows it at 11.8 CSS px
+WIDTH_IN = 4.0  # 288 pt of SVG: on a 390 px phone every text is drawn at 11 CSS px or more
 PREFERRED_FONTS = (
     "Noto Sans CJK SC",
     "Source Han Sans SC",
@@ -97,6 +103,17 @@ class FontMissingError(CloseoutError):
     """No font with Chinese glyphs is available to matplotlib."""
 
 
+class Chart(NamedTuple):
+    """A chart: the matplotlib figure and its alt text (unpacks as ``fig, alt``)."""
+
+    figure: Figure
+    alt: str
+
+    def svg(self) -> str:
+        """The chart as inline SVG markup (:func:`svg_text`)."""
+        return svg_text(self.figure)
+
+
 def _font_name(path: Path) -> str:
     font_manager.fontManager.addfont(str(path))
     return font_manager.FontProperties(fname=str(path)).get_name()
@@ -146,6 +163,7 @@ def style() -> dict:
         "axes.spines.top": False,
         "axes.spines.right": False,
         "svg.hashsalt": "closeout",
+        "svg.fonttype": "none",  # text stays text: the reader's CJK font draws it
         "path.simplify": True,
         "text.parse_math": False,  # labels are data: "$5$" is text, never mathtext
     }
@@ -157,6 +175,32 @@ def png_bytes(fig: Figure) -> bytes:
     with matplotlib.rc_context(style()):
         fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
     return buf.getvalue()
+
+
+_SVG_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def svg_text(fig: Figure) -> str:
+    """The figure as SVG markup for inlining in a page: text as text (``svg.fonttype = none``; the page's
+    stylesheet gives the font stack), no XML prolog, metadata, date or fixed size (it scales to its box, with
+    its viewBox), element ids prefixed by a hash of the chart so several charts share one page. Same figure →
+    same text."""
+    buf = io.StringIO()
+    with matplotlib.rc_context(style()):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+    text = buf.getvalue()
+    text = text[text.index("<svg") :]
+    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
+    text = re.sub(r'\s+xmlns(:xlink)?="[^"]*"', "", text)  # inline in HTML: the parser knows SVG
+    text = re.sub(r"font-family:[^;\"]*;?", "", text)
+    text = re.sub(r"<svg ([^>]*?)\swidth=\"[^\"]*\"\s+height=\"[^\"]*\"", r"<svg \1", text, count=1)
+    prefix = "c" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8] + "-"
+    ids = set(_SVG_ID.findall(text))
+    for name in sorted(ids, key=len, reverse=True):
+        text = text.replace(f'id="{name}"', f'id="{prefix}{name}"')
+        text = text.replace(f"#{name})", f"#{prefix}{name})").replace(f'href="#{name}"', f'href="#{prefix}{name}"')
+    text = re.sub(r"\n\s*", "\n", text)
+    return text.replace("<svg ", '<svg class="chart-svg" aria-hidden="true" focusable="false" ', 1).strip()
 
 
 def source_line(sections, lang: str) -> str:
@@ -257,7 +301,7 @@ def _thousands(lang: str):
 def _finish(
     fig: Figure, ax, title: str, xlabel: str, source: str, note: str | None = None, left: float = 0.34
 ) -> None:
-    ax.set_title(title, loc="left", fontsize=13.5, fontweight="bold", pad=20)
+    ax.set_title(_fit(title, 13.5), loc="left", fontsize=13.5, fontweight="bold", pad=20)
     ax.set_xlabel(_fit(xlabel, FONT_SIZE, width=(0.9 - left) * WIDTH_IN))
     ax.xaxis.set_major_formatter(_thousands("zh"))
     footer = _fit(source if not note else f"{note}\n{source}")
@@ -340,17 +384,17 @@ def described_hbar_chart(labels, values, *, title: str, source: str, lang: str, 
     labels, texts = list(labels), list(value_texts)
     fig = hbar_chart(labels, values, title=title, source=source, lang=lang, value_texts=texts, **options)
     items = present.t("alt.sep", lang).join(f"{label} {text}" for label, text in zip(labels, texts))
-    return fig, f"{present.t('alt.bars', lang, title=title, items=items)} {source}"
+    return Chart(fig, f"{present.t('alt.bars', lang, title=title, items=items)} {source}")
 
 
-def no_data_chart(title: str, message: str, source: str) -> tuple[Figure, str]:
+def no_data_chart(title: str, message: str, source: str) -> Chart:
     """A chart that says, in place of bars, that the report gives nothing to draw; the alt text says so too."""
-    return _draw(lambda: _empty(title, message, source)), f"{title}: {message}"
+    return Chart(_draw(lambda: _empty(title, message, source)), f"{title}: {message}")
 
 
 def budget_chart(
     variance: pd.DataFrame, lang: str, report=None, profile: str | None = None
-) -> tuple[Figure, str]:
+) -> Chart:
     """Budget vs actual spending per budget line, lines over the threshold in red with their variance."""
     lines = variance[variance["level"] == "line"].reset_index(drop=True)
     title = present.t("chart.budget.title", lang)
@@ -424,12 +468,40 @@ def budget_chart(
             )
         )
     alt = present.t("alt.budget", lang, title=title, lines=present.t("alt.sep", lang).join(parts))
-    return _draw(build), f"{alt} {source}"
+    return Chart(_draw(build), f"{alt} {source}")
 
 
-def intensity_chart(intensity: pd.DataFrame, lang: str, report=None) -> tuple[Figure, str]:
-    """Output per worker for each team and output, as printed in the report's own units."""
+def measure_groups(intensity: pd.DataFrame) -> list[pd.DataFrame]:
+    """The rows of ``metrics.intensity`` split by measure (output unit per worker unit: households per
+    deployment, persons per worker …), in first-seen order: only rows of one group share an axis."""
+    if intensity.empty:
+        return []
+    keys = intensity[["output_unit", "workers_unit"]].astype("object").fillna("").astype(str).agg("|".join, axis=1)
+    return [intensity[keys == k] for k in dict.fromkeys(keys)]
+
+
+def intensity_charts(intensity: pd.DataFrame, lang: str, report=None) -> list[Chart]:
+    """One :func:`intensity_chart` per comparable measure (never per-deployment and per-person rates on one
+    axis); the measure is named in each chart's title."""
+    groups = [g for g in measure_groups(intensity) if g["output_per_worker"].notna().any()]
+    if len(groups) <= 1:
+        return [intensity_chart(intensity, lang, report=report)]
+    return [intensity_chart(g, lang, report=report, measure=True) for g in groups]
+
+
+def intensity_chart(intensity: pd.DataFrame, lang: str, report=None, measure: bool = False) -> Chart:
+    """Output per worker for each team and output, as printed in the report's own units (``measure``: the
+    title names the rows' unit per worker unit)."""
     title = present.t("chart.intensity.title", lang)
+    if measure and len(intensity):
+        first = intensity.iloc[0]
+        title = present.t(
+            "chart.intensity.measure",
+            lang,
+            title=title,
+            output=present.unit_word(first["output_unit"], lang),
+            workers=present.unit_word(first["workers_unit"], lang),
+        )
     source = source_line(present.figure_sections(intensity, report), lang)
     rows = intensity[intensity["output_per_worker"].notna()].reset_index(drop=True)
     if rows.empty:
@@ -453,7 +525,7 @@ def intensity_chart(intensity: pd.DataFrame, lang: str, report=None) -> tuple[Fi
     )
 
 
-def attainment_chart(attainment: pd.DataFrame, lang: str, report=None) -> tuple[Figure, str]:
+def attainment_chart(attainment: pd.DataFrame, lang: str, report=None) -> Chart:
     """Achievement as a percentage of each target, with the 100 % line."""
     title = present.t("chart.attainment.title", lang)
     source = source_line(present.figure_sections(attainment, report), lang)
@@ -481,7 +553,7 @@ def attainment_chart(attainment: pd.DataFrame, lang: str, report=None) -> tuple[
     )
 
 
-def share_chart(completeness: pd.DataFrame, lang: str, place_name: str, report=None) -> tuple[Figure, str]:
+def share_chart(completeness: pd.DataFrame, lang: str, place_name: str, report=None) -> Chart:
     """The district's share of the project total for each metric that the report gives for both."""
     title = present.t("chart.share.title", lang, place=place_name)
     rows = completeness[completeness["share"].notna()].reset_index(drop=True)
@@ -509,7 +581,7 @@ def share_chart(completeness: pd.DataFrame, lang: str, place_name: str, report=N
 
 def completeness_chart(
     completeness: pd.DataFrame, lang: str, place_name: str, report=None
-) -> tuple[Figure, str]:
+) -> Chart:
     """How many of the project's metrics the report breaks down for the district (one stacked bar)."""
     title = present.t("chart.completeness.title", lang, place=place_name)
     status = (
@@ -567,10 +639,10 @@ def completeness_chart(
         total=reported + missing,
         missing=missing,
     )
-    return _draw(build), f"{alt} {source}"
+    return Chart(_draw(build), f"{alt} {source}")
 
 
-def cost_chart(costs: pd.DataFrame, lang: str, report=None) -> tuple[Figure, str]:
+def cost_chart(costs: pd.DataFrame, lang: str, report=None) -> Chart:
     """Yuan spent per unit of output, for the outputs the report lets us divide spending by."""
     title = present.t("chart.cost.title", lang)
     value_col = "cost_per_output_yuan"
@@ -597,7 +669,7 @@ def cost_chart(costs: pd.DataFrame, lang: str, report=None) -> tuple[Figure, str
 
 def timeline_chart(
     over_time: pd.DataFrame, lang: str, report=None, max_series: int = 8
-) -> tuple[Figure, str]:
+) -> Chart:
     """Metrics reported more than once, in time order (cut-off date, else their place in the report): one
     small panel per series whose value changes (scales differ), each point labelled by its date or section."""
     title = present.t("chart.timeline.title", lang)
@@ -605,7 +677,7 @@ def timeline_chart(
     shown: list[str] = []
     frame = over_time
     if not frame.empty:
-        keys = [k for k in ("metric", "place_id", "unit") if k in frame]
+        keys = [k for k in ("metric", "place_id", "scope", "unit") if k in frame]  # never join scopes
         series = frame[keys].astype("object").where(frame[keys].notna(), "").astype(str).agg("|".join, axis=1)
         frame = frame.assign(_series=series, _label=_label_column(frame, lang))
         changing = frame.groupby("_series", sort=False)["value"].nunique()
@@ -647,14 +719,14 @@ def timeline_chart(
                     ha="center",
                     fontsize=9.5,
                 )
-            ax.set_xticks(xs, [tick(r) for r in part.itertuples()], fontsize=8.5)
+            ax.set_xticks(xs, [tick(r) for r in part.itertuples()], fontsize=MIN_FONT_SIZE)
             ax.set_xlim(0.6, len(xs) + 0.4)
             top = float(part["value"].max() or 1)
             ax.set_ylim(0, top * 1.4)
             ax.yaxis.set_major_formatter(
                 matplotlib.ticker.FuncFormatter(lambda v, _p: present.fmt_number(v, lang))
             )
-            ax.tick_params(axis="y", labelsize=8.5)
+            ax.tick_params(axis="y", labelsize=MIN_FONT_SIZE)
             ax.set_title(panel_title(part), loc="left", fontsize=10)
         for ax in axes[n:]:
             ax.set_axis_off()
@@ -681,4 +753,4 @@ def timeline_chart(
         )
         items.append(f"{part['_label'].iloc[0]}: {points}")
     alt = present.t("alt.bars", lang, title=title, items=present.t("alt.sep", lang).join(items))
-    return _draw(build), f"{alt} {source}"
+    return Chart(_draw(build), f"{alt} {source}")
