@@ -228,12 +228,12 @@ def _wrap(text: str, lang: str, width: int | None = None) -> str:
     >>> print(_wrap("每名社工服务个案和困难群众", "zh"))
     每名社工服务个
     案和困难群众
-    >>> print(_wrap("协助社区入户和排查，10000 户次", "zh"))
+    >>> print(_wrap("协助社区入户和排查，10000 户次", "zh", 12))
     协助社区入户和排查，
     10000 户次
     """
     text = str(text)
-    width = width or (12 if lang == "zh" else 24)
+    width = width or (9 if lang == "zh" else 18)
     lines = textwrap.wrap(text, width=width, break_long_words=True)
     if len(lines) > 1:
         even = textwrap.wrap(text, width=math.ceil(len(text) / len(lines)), break_long_words=True)
@@ -291,7 +291,20 @@ def _left_margin(labels, lang: str) -> float:
     for label in labels:
         for line in _wrap(label, lang).split("\n"):
             longest = max(longest, _text_width(line, FONT_SIZE))
-    return min(0.45, max(0.12, (longest + 0.25) / WIDTH_IN))
+    return min(0.5, max(0.12, (longest + 0.25) / WIDTH_IN))
+
+
+def _room(values, texts, fontsize: float, left: float, floor: float = 0.0) -> float:
+    """The x limit that leaves room right of each bar for its value text (``fontsize`` pt) inside the axes
+    (from ``left`` to 0.9 of the chart width)."""
+    axis = (0.9 - left) * WIDTH_IN
+    need = floor
+    for v, text in zip(values, texts):
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            continue
+        free = axis - _text_width(f" {text}", fontsize) - 0.05
+        need = max(need, float(v) * axis / free if free > 0.2 else float(v) * 4)
+    return need or 1.0
 
 
 def _thousands(lang: str):
@@ -299,18 +312,20 @@ def _thousands(lang: str):
 
 
 def _finish(
-    fig: Figure, ax, title: str, xlabel: str, source: str, note: str | None = None, left: float = 0.34
+    fig: Figure, ax, title: str, xlabel: str, source: str, note: str | None = None, left: float = 0.34, pad=20
 ) -> None:
-    ax.set_title(_fit(title, 13.5), loc="left", fontsize=13.5, fontweight="bold", pad=20)
+    height = fig.get_figheight()
+    heading = _fit(title, 13.5)
+    fig.suptitle(heading, x=0.01, y=1 - 0.08 / height, fontsize=13.5, fontweight="bold", ha="left", va="top")
     ax.set_xlabel(_fit(xlabel, FONT_SIZE, width=(0.9 - left) * WIDTH_IN))
     ax.xaxis.set_major_formatter(_thousands("zh"))
     footer = _fit(source if not note else f"{note}\n{source}")
     fig.text(0.01, 0.01, footer, fontsize=9.5, color="#555555", ha="left", va="bottom")
     lines = footer.count("\n") + 1
     label_lines = ax.get_xlabel().count("\n")
-    height = fig.get_figheight()
     bottom = (0.6 + 0.19 * lines + 0.2 * label_lines) / height
-    fig.subplots_adjust(left=left, right=0.9, top=1 - 0.6 / height, bottom=bottom)
+    top = 1 - (0.55 + (pad - 20) / 72 + 0.24 * heading.count("\n")) / height
+    fig.subplots_adjust(left=left, right=0.9, top=top, bottom=bottom)
 
 
 def _empty(title: str, message: str, source: str) -> Figure:
@@ -318,7 +333,7 @@ def _empty(title: str, message: str, source: str) -> Figure:
     ax = fig.add_subplot()
     ax.set_axis_off()
     ax.text(0.0, 0.5, message, transform=ax.transAxes, ha="left", va="center", color="#555555")
-    ax.set_title(title, loc="left", fontsize=13.5, fontweight="bold")
+    fig.suptitle(_fit(title, 13.5), x=0.01, y=0.97, fontsize=13.5, fontweight="bold", ha="left", va="top")
     fig.text(0.01, 0.02, _fit(source), fontsize=9.5, color="#555555", ha="left", va="bottom")
     return fig
 
@@ -351,15 +366,20 @@ def hbar_chart(
     """A horizontal bar chart, one bar per label, top to bottom in the given order."""
     labels, values = list(labels), [float(v) for v in values]
 
+    wrapped = [_wrap(label, lang) for label in labels]
+    lines = max([w.count("\n") + 1 for w in wrapped] + [1])
+
     def build():
-        fig = _figure(len(labels))
+        fig = _figure(len(labels), row=max(0.5, 0.2 * lines + 0.12))
         ax = fig.add_subplot()
         ys = list(range(len(labels)))[::-1]
         ax.barh(ys, values, color=colors or COLORS["ok"], height=0.6)
-        ax.set_yticks(ys, [_wrap(label, lang) for label in labels])
+        ax.set_yticks(ys, wrapped)
+        texts = value_texts or [present.fmt_number(v, lang) for v in values]
         top = max([v for v in values if not math.isnan(v)] + [reference or 0, 0]) or 1
-        ax.set_xlim(0, xmax if xmax is not None else top * 1.18)
-        for y, v, text in zip(ys, values, value_texts or [present.fmt_number(v, lang) for v in values]):
+        room = _room(values, texts, 10.5, _left_margin(labels, lang), floor=top * 1.05)
+        ax.set_xlim(0, max(room, xmax or 0))
+        for y, v, text in zip(ys, values, texts):
             ax.text(v, y, f" {text}", va="center", ha="left", fontsize=10.5)
         if reference is not None:
             ax.axvline(reference, color=COLORS["target"], linestyle="--", linewidth=1)
@@ -407,6 +427,11 @@ def budget_chart(
     rule = present.profile_label(profile, lang) if profile else ""
     note = present.t("chart.budget.note", lang, note=rule) if rule else present.t("chart.budget.legend", lang)
 
+    def bar_text(row, flag) -> str:
+        pct = present.fmt_pct(row.variance_pct / 100 if pd.notna(row.variance_pct) else None, lang, signed=True)
+        text = f"{present.fmt_number(row.actual_yuan, lang)} ({pct})"
+        return text + (" " + present.t("chart.budget.flag", lang) if flag else "")
+
     def build():
         n = len(lines)
         fig = _figure(n, row=0.62)
@@ -417,38 +442,33 @@ def budget_chart(
             lines["budget_yuan"],
             height=0.34,
             color=COLORS["budget"],
-            label=present.t("col.budget_yuan", lang),
+            label=present.t("chart.budget.legend_budget", lang),
         )
         ax.barh(
             [y - 0.18 for y in ys],
             lines["actual_yuan"],
             height=0.34,
             color=[COLORS["flag"] if f else COLORS["actual"] for f in flagged],
-            label=present.t("col.actual_yuan", lang),
+            label=present.t("chart.budget.legend_actual", lang),
         )
         ax.set_yticks(ys, [_wrap(x, lang) for x in names])
         top = float(pd.concat([lines["budget_yuan"], lines["actual_yuan"]]).max() or 1)
-        ax.set_xlim(0, top * 1.45)
-        for y, row, flag in zip(ys, lines.itertuples(), flagged):
-            pct = present.fmt_pct(
-                row.variance_pct / 100 if pd.notna(row.variance_pct) else None, lang, signed=True
-            )
-            text = f" {present.fmt_number(row.actual_yuan, lang)} ({pct})"
-            if flag:
-                text += " " + present.t("chart.budget.flag", lang)
+        texts = [bar_text(row, flag) for row, flag in zip(lines.itertuples(), flagged)]
+        ax.set_xlim(0, _room(lines["actual_yuan"].tolist(), texts, 10, _left_margin(names, lang), floor=top * 1.05))
+        for y, row, flag, text in zip(ys, lines.itertuples(), flagged, texts):
             ax.text(
                 row.actual_yuan,
                 y - 0.18,
-                text,
+                f" {text}",
                 va="center",
                 fontsize=10,
                 color=COLORS["flag"] if flag else "#222222",
                 fontweight="bold" if flag else "normal",
             )
-        ax.legend(loc="lower right", fontsize=9.5, frameon=False)
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, fontsize=9.5, frameon=False, borderaxespad=0.2)
         ax.tick_params(axis="y", length=0)
         _finish(
-            fig, ax, title, present.t("unit.yuan_axis", lang), source, note, left=_left_margin(names, lang)
+            fig, ax, title, present.t("unit.yuan_axis", lang), source, note, left=_left_margin(names, lang), pad=30
         )
         return fig
 
@@ -692,7 +712,7 @@ def timeline_chart(
         return f"{when}\n{row.section}"
 
     n = len(shown)
-    ncols = 2 if n > 1 else 1
+    ncols = 1  # one panel a row: a phone-width chart has no room for two
     nrows = -(-n // ncols)
 
     def panel_title(part) -> str:
@@ -701,10 +721,10 @@ def timeline_chart(
             text = label
         else:
             text = f"{label}（{unit}）" if lang == "zh" else f"{label} ({unit})"
-        return _wrap(text, lang, 15 if lang == "zh" else 28)
+        return _wrap(text, lang, 20 if lang == "zh" else 40)
 
     def build():
-        fig = Figure(figsize=(WIDTH_IN, 1.3 + 2.05 * nrows), dpi=DPI)
+        fig = Figure(figsize=(WIDTH_IN, 1.3 + 1.9 * nrows), dpi=DPI)
         axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
         for ax, key in zip(axes, shown):
             part = frame[frame["_series"] == key].sort_values("step", kind="stable")
@@ -730,15 +750,15 @@ def timeline_chart(
             ax.set_title(panel_title(part), loc="left", fontsize=10)
         for ax in axes[n:]:
             ax.set_axis_off()
-        fig.suptitle(title, x=0.01, ha="left", fontsize=13.5, fontweight="bold")
+        fig.suptitle(_fit(title, 13.5), x=0.01, y=1 - 0.08 / fig.get_figheight(), ha="left", va="top", fontsize=13.5, fontweight="bold")
         footer = _fit(f"{present.t('chart.timeline.note', lang)}\n{source}")
         fig.text(0.01, 0.01, footer, fontsize=9.5, color="#555555", ha="left", va="bottom")
         height = fig.get_figheight()
         first_row_lines = max(ax.get_title(loc="left").count("\n") + 1 for ax in axes[:ncols])
         fig.subplots_adjust(
-            left=0.12,
-            right=0.97,
-            top=1 - (0.5 + 0.18 * first_row_lines) / height,
+            left=0.2,
+            right=0.95,
+            top=1 - (0.62 + 0.2 * first_row_lines + 0.25 * title.count("\n")) / height,
             bottom=(0.6 + 0.19 * (footer.count("\n") + 1)) / height,
             hspace=1.1,
             wspace=0.35,
