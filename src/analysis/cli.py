@@ -11,7 +11,16 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import __version__
-from analysis.errors import CloseoutError, Problem, UsageError, ValidationError
+from analysis.errors import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_SYSTEM,
+    CloseoutError,
+    Problem,
+    UsageError,
+    ValidationError,
+    describe_os_error,
+)
 
 DEFAULT_REPORT = Path("data/anxin-plan-2020")
 FORMATS = ("table", "csv", "json")
@@ -145,9 +154,12 @@ def main(argv: list[str] | None = None) -> int:
     except CloseoutError as exc:
         for line in exc.lines():
             print(f"error: {line}", file=sys.stderr)
-        return 2
+        return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
-        return 0
+        return EXIT_OK
+    except OSError as exc:  # disk full, read-only, permission denied … : one line, never a traceback
+        print(f"error: {describe_os_error(exc)}", file=sys.stderr)
+        return EXIT_SYSTEM

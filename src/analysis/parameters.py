@@ -44,7 +44,7 @@ def check_parameters(namespace: Mapping[str, object], valid: Iterable[str]) -> N
     >>> check_parameters({"lang": "zh", "lnag": "en"}, ["lang", "profile"])
     Traceback (most recent call last):
     ...
-    analysis.errors.UsageError: unknown notebook parameter 'lnag' (did you mean lang?); this notebook takes: lang, profile
+    analysis.errors.UsageError: unknown notebook parameter 'lnag' (did you mean lang?); this notebook takes: ...
     """
     valid = list(valid)
     unknown = unknown_parameters(namespace, valid)
