@@ -81,6 +81,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     report = load_report(args.report)
     counts = ", ".join(f"{len(frame)} {name}" for name, frame in report.tables.items() if len(frame))
     print(f"{args.report}: valid ({counts}); every quote found once in its section of the source")
+    from analysis.reviews import stale_reviews
+
+    for problem in stale_reviews(report):
+        print(f"warning: stale review: {problem}", file=sys.stderr)
     return 0
 
 
@@ -138,7 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 #: Modules that add their own subcommand with ``register_cli(subparsers)``, beside the code they drive.
-SUBCOMMAND_MODULES = ("analysis.metrics", "analysis.checks", "analysis.build")
+SUBCOMMAND_MODULES = (
+    "analysis.metrics", "analysis.checks", "analysis.build", "analysis.assessment.summary", "analysis.reviews",
+)
 
 
 def _plugins():

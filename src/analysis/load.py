@@ -279,6 +279,26 @@ def _check_quotes(report: Report, rel_folder: str) -> list[Problem]:
     return problems
 
 
+def _check_extra_quotes(report: Report, rel_folder: str) -> list[Problem]:
+    """The optional quoting columns of :data:`model.EXTRA_QUOTES`: each filled cell occurs once in the source."""
+    problems = []
+    for name, columns in model.EXTRA_QUOTES.items():
+        frame = report.tables.get(name)
+        for column in columns:
+            if frame is None or column not in frame:
+                continue
+            for i, quote in frame[column].items():
+                if pd.isna(quote) or not str(quote).strip():
+                    continue
+                n = len(re.findall(re.escape(str(quote)), report.source_text))
+                if n != 1:
+                    found = (f"a quote that is not in the source text: {quote!r}" if not n else
+                             f"{n} occurrences of {quote!r}; extend the quote until it is unique")
+                    problems.append(Problem(f"{rel_folder}/{name}.csv", i + 2, column,
+                                            "text that occurs exactly once in the source text", found))
+    return problems
+
+
 def _check_places(frame: pd.DataFrame, rel: str) -> list[Problem]:
     parents = dict(zip(frame["place_id"], frame["parent_id"]))
     problems = []
@@ -431,6 +451,7 @@ def validate_report(folder: str | Path) -> tuple[Report | None, list[Problem]]:
         problems += _check_places(report.tables["places"], f"{rel_folder}/places.csv")
     if sections:
         problems += _check_quotes(report, rel_folder)
+        problems += _check_extra_quotes(report, rel_folder)
     problems += _check_dates(report, rel_folder)
     problems += _check_rules(report, rel_folder)
     grant = meta.get("grant_figure_id")

@@ -28,6 +28,8 @@ COMBINE = ("alternative", "sum")
 ROW_TYPES = ("line", "total")
 OPERATORS = ("==", "<=", ">=", "<", ">")
 SEVERITIES = ("error", "warning", "info")
+#: What an evaluator decided about an issue of the assessment (reviews.csv).
+REVIEW_STATUSES = ("open", "queried", "accepted", "resolved", "dismissed")
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,7 @@ TABLES: tuple[Table, ...] = (
         Field("line_zh", nullable=True), Field("line_en", nullable=True),
         _amount("budget_yuan", signed=True), _amount("actual_yuan", signed=True),
         _amount("remaining_yuan", signed=True, nullable=True), _note("remark_zh"), _text("quote"),
+        _note("explanation_quote"),
     ), required=False, description="the budget table as printed"),
     Table("lists", (
         _id("list_id", unique=True), Field("section", checks=(pa.Check.str_matches(SECTION_PATTERN),)),
@@ -150,6 +153,10 @@ TABLES: tuple[Table, ...] = (
         Field("section", checks=(pa.Check.str_matches(SECTION_PATTERN),)), _text("text"), _text("quote"),
         _text("reason"), _note(),
     ), required=False, description="numeric mentions that are not figures, with the reason"),
+    Table("reviews", (
+        _id("issue_id"), _enum("status", REVIEW_STATUSES), _note("note"), _note("reviewer"),
+        Field("date", kind="date", nullable=True, required=False),
+    ), required=False, description="the evaluator's decisions on the issues of the assessment"),
 )
 
 TABLES_BY_NAME = {t.name: t for t in TABLES}
@@ -204,3 +211,6 @@ FOREIGN_KEYS: dict[tuple[str, str], tuple[str, str]] = {
 #: Tables with a ``quote`` column. Where the row has a section (its own, or its list's for list items) the
 #: quote must occur exactly once in that top-level section; otherwise exactly once in the whole source.
 QUOTED_TABLES = ("figures", "budget", "list_items", "exclusions")
+#: Optional columns that quote the source too (anywhere in it, exactly once), e.g. the sentence of the report
+#: that explains a budget line's variance.
+EXTRA_QUOTES: dict[str, tuple[str, ...]] = {"budget": ("explanation_quote",)}
