@@ -52,6 +52,7 @@ from analysis.build.publish import (
     data_files,
     headlines,
     index_page,
+    publish_site,
     manifest,
     metrics_frame,
     recover,
@@ -99,6 +100,7 @@ __all__ = [
     "exporter",
     "headlines",
     "index_page",
+    "publish_site",
     "manifest",
     "metrics_frame",
     "notebook_parameters",
@@ -232,7 +234,7 @@ def build(
         made = products.result()
         waited = time.monotonic() - waited
         lines, notes = made["headlines"]
-        (tmp / "index.html").write_text(index_page(report, jobs, results, lines, lang), encoding="utf-8")
+        publish_site(tmp, report, jobs, results, made, lang)
         write_csv(made["metrics"], tmp / "metrics.csv")
         if made["findings_error"] is not None:
             raise made["findings_error"]
