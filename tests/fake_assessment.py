@@ -46,7 +46,9 @@ def fake_assess(report, profile: str = "default") -> SimpleNamespace:
             }
         )
     issues = pd.DataFrame(rows)
-    questions = issues.loc[issues["status"] == "open", ["rank", "issue_id", "severity", "question_zh", "question_en", "status"]]
+    questions = issues.loc[
+        issues["status"] == "open", ["rank", "issue_id", "severity", "question_zh", "question_en", "status"]
+    ]
     variance = metrics.budget_variance(report, profile)
     total = variance[variance["level"] == "total"].iloc[0]
     printed = float(report.budget.loc[report.budget["row_type"] == "total", "actual_yuan"].iloc[0])

@@ -20,10 +20,10 @@ and number formats; ``present`` never imports it (a :class:`Chart` renders itsel
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import math
 import os
-import hashlib
 import re
 import textwrap
 from functools import cache
@@ -198,7 +198,9 @@ def svg_text(fig: Figure) -> str:
     ids = set(_SVG_ID.findall(text))
     for name in sorted(ids, key=len, reverse=True):
         text = text.replace(f'id="{name}"', f'id="{prefix}{name}"')
-        text = text.replace(f"#{name})", f"#{prefix}{name})").replace(f'href="#{name}"', f'href="#{prefix}{name}"')
+        text = text.replace(f"#{name})", f"#{prefix}{name})").replace(
+            f'href="#{name}"', f'href="#{prefix}{name}"'
+        )
     text = re.sub(r"\n\s*", "\n", text)
     return text.replace("<svg ", '<svg class="chart-svg" aria-hidden="true" focusable="false" ', 1).strip()
 
@@ -412,9 +414,7 @@ def no_data_chart(title: str, message: str, source: str) -> Chart:
     return Chart(_draw(lambda: _empty(title, message, source)), f"{title}: {message}")
 
 
-def budget_chart(
-    variance: pd.DataFrame, lang: str, report=None, profile: str | None = None
-) -> Chart:
+def budget_chart(variance: pd.DataFrame, lang: str, report=None, profile: str | None = None) -> Chart:
     """Budget vs actual spending per budget line, lines over the threshold in red with their variance."""
     lines = variance[variance["level"] == "line"].reset_index(drop=True)
     title = present.t("chart.budget.title", lang)
@@ -428,7 +428,9 @@ def budget_chart(
     note = present.t("chart.budget.note", lang, note=rule) if rule else present.t("chart.budget.legend", lang)
 
     def bar_text(row, flag) -> str:
-        pct = present.fmt_pct(row.variance_pct / 100 if pd.notna(row.variance_pct) else None, lang, signed=True)
+        pct = present.fmt_pct(
+            row.variance_pct / 100 if pd.notna(row.variance_pct) else None, lang, signed=True
+        )
         text = f"{present.fmt_number(row.actual_yuan, lang)} ({pct})"
         return text + (" " + present.t("chart.budget.flag", lang) if flag else "")
 
@@ -454,7 +456,9 @@ def budget_chart(
         ax.set_yticks(ys, [_wrap(x, lang) for x in names])
         top = float(pd.concat([lines["budget_yuan"], lines["actual_yuan"]]).max() or 1)
         texts = [bar_text(row, flag) for row, flag in zip(lines.itertuples(), flagged)]
-        ax.set_xlim(0, _room(lines["actual_yuan"].tolist(), texts, 10, _left_margin(names, lang), floor=top * 1.05))
+        ax.set_xlim(
+            0, _room(lines["actual_yuan"].tolist(), texts, 10, _left_margin(names, lang), floor=top * 1.05)
+        )
         for y, row, flag, text in zip(ys, lines.itertuples(), flagged, texts):
             ax.text(
                 row.actual_yuan,
@@ -465,10 +469,19 @@ def budget_chart(
                 color=COLORS["flag"] if flag else "#222222",
                 fontweight="bold" if flag else "normal",
             )
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, fontsize=9.5, frameon=False, borderaxespad=0.2)
+        ax.legend(
+            loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, fontsize=9.5, frameon=False, borderaxespad=0.2
+        )
         ax.tick_params(axis="y", length=0)
         _finish(
-            fig, ax, title, present.t("unit.yuan_axis", lang), source, note, left=_left_margin(names, lang), pad=30
+            fig,
+            ax,
+            title,
+            present.t("unit.yuan_axis", lang),
+            source,
+            note,
+            left=_left_margin(names, lang),
+            pad=30,
         )
         return fig
 
@@ -496,7 +509,13 @@ def measure_groups(intensity: pd.DataFrame) -> list[pd.DataFrame]:
     deployment, persons per worker …), in first-seen order: only rows of one group share an axis."""
     if intensity.empty:
         return []
-    keys = intensity[["output_unit", "workers_unit"]].astype("object").fillna("").astype(str).agg("|".join, axis=1)
+    keys = (
+        intensity[["output_unit", "workers_unit"]]
+        .astype("object")
+        .fillna("")
+        .astype(str)
+        .agg("|".join, axis=1)
+    )
     return [intensity[keys == k] for k in dict.fromkeys(keys)]
 
 
@@ -599,9 +618,7 @@ def share_chart(completeness: pd.DataFrame, lang: str, place_name: str, report=N
     )
 
 
-def completeness_chart(
-    completeness: pd.DataFrame, lang: str, place_name: str, report=None
-) -> Chart:
+def completeness_chart(completeness: pd.DataFrame, lang: str, place_name: str, report=None) -> Chart:
     """How many of the project's metrics the report breaks down for the district (one stacked bar)."""
     title = present.t("chart.completeness.title", lang, place=place_name)
     status = (
@@ -687,9 +704,7 @@ def cost_chart(costs: pd.DataFrame, lang: str, report=None) -> Chart:
     )
 
 
-def timeline_chart(
-    over_time: pd.DataFrame, lang: str, report=None, max_series: int = 8
-) -> Chart:
+def timeline_chart(over_time: pd.DataFrame, lang: str, report=None, max_series: int = 8) -> Chart:
     """Metrics reported more than once, in time order (cut-off date, else their place in the report): one
     small panel per series whose value changes (scales differ), each point labelled by its date or section."""
     title = present.t("chart.timeline.title", lang)
@@ -750,7 +765,15 @@ def timeline_chart(
             ax.set_title(panel_title(part), loc="left", fontsize=10)
         for ax in axes[n:]:
             ax.set_axis_off()
-        fig.suptitle(_fit(title, 13.5), x=0.01, y=1 - 0.08 / fig.get_figheight(), ha="left", va="top", fontsize=13.5, fontweight="bold")
+        fig.suptitle(
+            _fit(title, 13.5),
+            x=0.01,
+            y=1 - 0.08 / fig.get_figheight(),
+            ha="left",
+            va="top",
+            fontsize=13.5,
+            fontweight="bold",
+        )
         footer = _fit(f"{present.t('chart.timeline.note', lang)}\n{source}")
         fig.text(0.01, 0.01, footer, fontsize=9.5, color="#555555", ha="left", va="bottom")
         height = fig.get_figheight()

@@ -66,7 +66,10 @@ def index_page(
         for job in jobs
     ]
     if downloads is None:
-        downloads = [("metrics.csv", present.t("index.metrics_csv", lang)), ("findings.csv", present.t("index.findings_csv", lang))]
+        downloads = [
+            ("metrics.csv", present.t("index.metrics_csv", lang)),
+            ("findings.csv", present.t("index.findings_csv", lang)),
+        ]
     return _tidy(index_html(report, pages, assessment, lang, css, downloads))
 
 
@@ -81,7 +84,12 @@ def assess_once(report, profile: str | None):
 
 
 def headlines(
-    report, jobs: list[Job], lang: str, profile: str | None, findings: pd.DataFrame | None = None, assessment=None
+    report,
+    jobs: list[Job],
+    lang: str,
+    profile: str | None,
+    findings: pd.DataFrame | None = None,
+    assessment=None,
 ) -> tuple[dict[str, str], list[str]]:
     """A one-line summary per page for the index (from the assessment and metrics, never by the index)."""
     out, notes = {}, []
@@ -224,7 +232,9 @@ def report_products(report, jobs: list[Job], lang: str, profile: str | None, che
     started = time.monotonic()
     out: dict = dict(checked)
     out["assessment"], note = assess_once(report, profile)
-    out["headlines"] = headlines(report, jobs, lang, profile, findings=out["findings"], assessment=out["assessment"])
+    out["headlines"] = headlines(
+        report, jobs, lang, profile, findings=out["findings"], assessment=out["assessment"]
+    )
     if note:
         out["headlines"][1].append(note)
     out["metrics"] = metrics_frame(metrics.all_metrics(report, profile))
@@ -286,7 +296,9 @@ def _replace(tmp: Path, final: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def publish_site(tmp: Path, report, jobs: list[Job], results: dict[str, JobResult], made: dict, lang: str) -> None:
+def publish_site(
+    tmp: Path, report, jobs: list[Job], results: dict[str, JobResult], made: dict, lang: str
+) -> None:
     """The funder-facing files beside the pages: the Excel workbook (``<report-id>.xlsx``: issues,
     questions, metrics), the single file to share (``<report-id>.html``: index, overview and every district
     page as anchored sections) and the index linking both."""
@@ -312,5 +324,7 @@ def publish_site(tmp: Path, report, jobs: list[Job], results: dict[str, JobResul
     ]
     templates = resources.files("analysis").joinpath("templates")
     css = templates.joinpath(f"{TEMPLATE_NAME}/static/closeout.css").read_text(encoding="utf-8")
-    title = present.t("index.title", lang, project=report.meta.get(f"title_{lang}") or report.meta["title_zh"])
+    title = present.t(
+        "index.title", lang, project=report.meta.get(f"title_{lang}") or report.meta["title_zh"]
+    )
     (tmp / one).write_text(_tidy(single_file(pages, lang, title, css)), encoding="utf-8")

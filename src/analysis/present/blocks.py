@@ -51,7 +51,9 @@ def plain(text, lang: str) -> str:
     """
     if _missing(text):
         return MISSING
-    return _CODE_WORD.sub(lambda m: unit_word(m.group(0), lang) if has_label(f"unit.{m.group(0)}") else m.group(0), str(text))
+    return _CODE_WORD.sub(
+        lambda m: unit_word(m.group(0), lang) if has_label(f"unit.{m.group(0)}") else m.group(0), str(text)
+    )
 
 
 # --- sources
@@ -99,7 +101,9 @@ def figure_sections(frame: pd.DataFrame, report=None) -> list[str]:
 def nav(lang: str, here: str = "") -> Markup:
     """Links back to the index and the overview (every page carries them)."""
     links = [("index.html", t("nav.index", lang)), ("overview.html", t("nav.overview", lang))]
-    return render("nav", links=[(href, text) for href, text in links if href != here], label=t("nav.label", lang))
+    return render(
+        "nav", links=[(href, text) for href, text in links if href != here], label=t("nav.label", lang)
+    )
 
 
 def title_block(report, lang: str, place_id: str | None = None) -> Markup:
@@ -139,7 +143,9 @@ def footer(report, lang: str) -> Markup:
 
 
 def _short_name(name: str) -> str:
-    return next((name[: -len(s)] for s in _PLACE_SUFFIXES if name.endswith(s) and len(name) > len(s) + 1), name)
+    return next(
+        (name[: -len(s)] for s in _PLACE_SUFFIXES if name.endswith(s) and len(name) > len(s) + 1), name
+    )
 
 
 def named_in_source(report, place_id: str) -> bool:
@@ -198,12 +204,16 @@ def page_caveats(report, figures: pd.DataFrame, lang: str) -> Markup:
         keys += [f"caveat.scope.{s}" for s in dict.fromkeys(figures["scope"].dropna().astype(str))]
     if "metrics" in report.tables and "topic" in report.metrics and "metric" in figures:
         topics = report.metrics.set_index("metric")["topic"]
-        keys += [f"caveat.topic.{x}" for x in dict.fromkeys(figures["metric"].map(topics).dropna().astype(str))]
+        keys += [
+            f"caveat.topic.{x}" for x in dict.fromkeys(figures["metric"].map(topics).dropna().astype(str))
+        ]
     texts = [t(k, lang) for k in dict.fromkeys(keys) if has_label(k)]
     return render("caveats", title=t("caveat.title", lang), items=texts) if texts else Markup("")
 
 
-def district_intro(report, place_id: str, figures: pd.DataFrame, completeness: pd.DataFrame, lang: str) -> Markup:
+def district_intro(
+    report, place_id: str, figures: pd.DataFrame, completeness: pd.DataFrame, lang: str
+) -> Markup:
     """The opening paragraph of a district page; an honest short note when the report says almost nothing."""
     place = place_name(report, place_id, lang)
     reported = int((completeness["status"] == "reported").sum()) if "status" in completeness else 0
@@ -226,7 +236,10 @@ def figures_table(figures: pd.DataFrame, lang: str, empty_text: str | None = Non
     frame = figures.assign(
         _metric=localized(figures, "label", lang),
         _place=localized(figures, "place_name", lang),
-        _scope=[t(f"scope.{s}", lang) if has_label(f"scope.{s}") else MISSING for s in figures.get("scope", [None] * len(figures))],
+        _scope=[
+            t(f"scope.{s}", lang) if has_label(f"scope.{s}") else MISSING
+            for s in figures.get("scope", [None] * len(figures))
+        ],
     )
     return table(
         frame,
@@ -303,7 +316,9 @@ def not_reported_list(completeness: pd.DataFrame, lang: str, place: str) -> Mark
     )
 
 
-def intensity_table(intensity: pd.DataFrame, lang: str, report=None, empty_key: str = "intensity.none") -> Markup:
+def intensity_table(
+    intensity: pd.DataFrame, lang: str, report=None, empty_key: str = "intensity.none"
+) -> Markup:
     """Output per worker (and per worker-day) for each team and output (team names from workforce.csv);
     ≈ on every ratio of an approximate figure."""
     approx_rows = intensity.get("is_approximate", pd.Series(False, index=intensity.index)).fillna(False)
@@ -311,11 +326,18 @@ def intensity_table(intensity: pd.DataFrame, lang: str, report=None, empty_key: 
         _label=localized(intensity, "label", lang),
         _team=team_labels(report, intensity, lang),
         _output=[
-            _amount(v, u, lang, a) for v, u, a in zip(intensity["output_value"], intensity["output_unit"], approx_rows)
+            _amount(v, u, lang, a)
+            for v, u, a in zip(intensity["output_value"], intensity["output_unit"], approx_rows)
         ],
         _workers=[_amount(v, u, lang) for v, u in zip(intensity["workers"], intensity["workers_unit"])],
-        _per=[approx(fmt_number(v, lang, 1), lang, a) for v, a in zip(intensity["output_per_worker"], approx_rows)],
-        _per_day=[approx(fmt_number(v, lang, 2), lang, a) for v, a in zip(intensity["output_per_worker_day"], approx_rows)],
+        _per=[
+            approx(fmt_number(v, lang, 1), lang, a)
+            for v, a in zip(intensity["output_per_worker"], approx_rows)
+        ],
+        _per_day=[
+            approx(fmt_number(v, lang, 2), lang, a)
+            for v, a in zip(intensity["output_per_worker_day"], approx_rows)
+        ],
     )
     return table(
         frame,
@@ -401,9 +423,13 @@ def attainment_table(attainment: pd.DataFrame, lang: str) -> Markup:
     frame = attainment.assign(
         _label=localized(attainment, "label", lang),
         _target=[_amount(v, u, lang) for v, u in zip(attainment["target_value"], attainment["unit"])],
-        _achieved=[_amount(v, u, lang, a) for v, u, a in zip(attainment["achieved_value"], achieved_units, approx_rows)],
+        _achieved=[
+            _amount(v, u, lang, a)
+            for v, u, a in zip(attainment["achieved_value"], achieved_units, approx_rows)
+        ],
         _ratio=[
-            approx(fmt_pct(r, lang), lang, a) + (" †" if d else "") for r, a, d in zip(ratio, approx_rows, differ)
+            approx(fmt_pct(r, lang), lang, a) + (" †" if d else "")
+            for r, a, d in zip(ratio, approx_rows, differ)
         ],
         _note=[
             " ".join(plain(x, lang) for x in (n, w) if isinstance(x, str) and x.strip()) or MISSING
@@ -437,9 +463,16 @@ def budget_lines(variance: pd.DataFrame, budget: dict | None, report, lang: str)
     frame["_line"] = [t("budget.total", lang) if lv == "total" else n for lv, n in zip(frame["level"], names)]
     remaining = {}
     if report is not None and "remaining_yuan" in report.budget:
-        rows = report.budget[report.budget["row_type"].astype(str) == "line"] if "row_type" in report.budget else report.budget
+        rows = (
+            report.budget[report.budget["row_type"].astype(str) == "line"]
+            if "row_type" in report.budget
+            else report.budget
+        )
         remaining = dict(zip(rows["line_id"], rows["remaining_yuan"]))
-    frame["_remaining"] = [fmt_number(remaining.get(lid), lang) if lv == "line" else MISSING for lid, lv in zip(frame["line_id"], frame["level"])]
+    frame["_remaining"] = [
+        fmt_number(remaining.get(lid), lang) if lv == "line" else MISSING
+        for lid, lv in zip(frame["line_id"], frame["level"])
+    ]
     needing = {d.get("line_id"): d for d in (budget or {}).get("lines_needing_explanation") or []}
     explanations = []
     for lid, flagged in zip(frame["line_id"], frame["needs_explanation"].fillna(False)):
@@ -451,8 +484,15 @@ def budget_lines(variance: pd.DataFrame, budget: dict | None, report, lang: str)
         else:
             explanations.append(render("not_explained", text=t("budget.not_explained", lang)))
     frame["_explanation"] = explanations
-    frame["_row_cls"] = ["level-" + str(lv) + (" flagged" if bool(f) else "") for lv, f in zip(frame["level"], frame["needs_explanation"].fillna(False))]
-    if budget and not _missing(budget.get("printed_total_yuan")) and not _missing(budget.get("recomputed_total_yuan")):
+    frame["_row_cls"] = [
+        "level-" + str(lv) + (" flagged" if bool(f) else "")
+        for lv, f in zip(frame["level"], frame["needs_explanation"].fillna(False))
+    ]
+    if (
+        budget
+        and not _missing(budget.get("printed_total_yuan"))
+        and not _missing(budget.get("recomputed_total_yuan"))
+    ):
         printed, recomputed = float(budget["printed_total_yuan"]), float(budget["recomputed_total_yuan"])
         if abs(printed - recomputed) > 0.005:
             total = frame[frame["level"] == "total"]
@@ -463,9 +503,13 @@ def budget_lines(variance: pd.DataFrame, budget: dict | None, report, lang: str)
                 row["_line"] = t("budget.total_printed", lang)
                 row["actual_yuan"] = printed
                 row["variance_yuan"] = printed - float(row["budget_yuan"])
-                row["variance_pct"] = (printed / float(row["budget_yuan"]) - 1) * 100 if row["budget_yuan"] else None
+                row["variance_pct"] = (
+                    (printed / float(row["budget_yuan"]) - 1) * 100 if row["budget_yuan"] else None
+                )
                 row["_row_cls"] = "level-total printed"
-                frame = pd.concat([frame.loc[:i - 1] if i else frame.iloc[:0], row.to_frame().T, frame.loc[i:]])
+                frame = pd.concat(
+                    [frame.loc[: i - 1] if i else frame.iloc[:0], row.to_frame().T, frame.loc[i:]]
+                )
     return frame
 
 
@@ -489,7 +533,9 @@ def budget_table(variance: pd.DataFrame, lang: str, budget: dict | None = None, 
     return table(frame, columns, lang, cards=True)
 
 
-def budget_block(variance: pd.DataFrame, budget: dict | None, lang: str, report=None, profile: str | None = None) -> Markup:
+def budget_block(
+    variance: pd.DataFrame, budget: dict | None, lang: str, report=None, profile: str | None = None
+) -> Markup:
     """The budget as a funder reads it: execution printed and recomputed, the likely correction, the sign
     convention, the rule applied, then the table."""
     parts = [para(t("budget.sign", lang), "note")]
@@ -521,8 +567,18 @@ def budget_facts(budget: dict, lang: str, variance: pd.DataFrame | None = None) 
         )
     else:
         value = printed if not _missing(printed) else recomputed
-        rate = budget.get("execution_printed") if not _missing(printed) else budget.get("execution_recomputed")
-        out.append(t("budget.one", lang, actual=fmt_number(value, lang), rate=fmt_pct(rate, lang), budget=fmt_number(total, lang)))
+        rate = (
+            budget.get("execution_printed") if not _missing(printed) else budget.get("execution_recomputed")
+        )
+        out.append(
+            t(
+                "budget.one",
+                lang,
+                actual=fmt_number(value, lang),
+                rate=fmt_pct(rate, lang),
+                budget=fmt_number(total, lang),
+            )
+        )
     fix = budget.get("correction")
     if fix:
         out.append(
@@ -558,8 +614,12 @@ def cost_table(costs: pd.DataFrame, lang: str) -> Markup:
     frame = costs.assign(
         _label=localized(costs, "label", lang),
         _caveat=[plain(c, lang) for c in localized(costs, "caveat", lang)],
-        _output=[_amount(v, u, lang, a) for v, u, a in zip(costs["output_value"], costs["unit"], approx_rows)],
-        _cost=[approx(fmt_number(v, lang), lang, a) for v, a in zip(costs["cost_per_output_yuan"], approx_rows)],
+        _output=[
+            _amount(v, u, lang, a) for v, u, a in zip(costs["output_value"], costs["unit"], approx_rows)
+        ],
+        _cost=[
+            approx(fmt_number(v, lang), lang, a) for v, a in zip(costs["cost_per_output_yuan"], approx_rows)
+        ],
     )
     return table(
         frame,
@@ -605,9 +665,12 @@ def reach_table(reach: pd.DataFrame, lang: str) -> Markup:
             stated.append(MISSING)
             continue
         text = fmt_number(lo, lang) + ("" if _missing(hi) or hi == lo else f"–{fmt_number(hi, lang)}")
-        stated.append(approx(text, lang, row_is_approximate(row) or bool(row.get("stated_is_approximate") or False)))
+        stated.append(
+            approx(text, lang, row_is_approximate(row) or bool(row.get("stated_is_approximate") or False))
+        )
     approx_total = [
-        bool(a) if not _missing(a) else False for a in reach.get("stated_is_approximate", [False] * len(reach))
+        bool(a) if not _missing(a) else False
+        for a in reach.get("stated_is_approximate", [False] * len(reach))
     ]
     frame = reach.assign(
         _stated=stated,

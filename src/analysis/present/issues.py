@@ -8,7 +8,15 @@ import pandas as pd
 from markupsafe import Markup
 
 from analysis.present.blocks import budget_facts, plain, units_differ
-from analysis.present.formats import MISSING, _missing, approx, attainment_ratio, fmt_date, split_ids, split_texts
+from analysis.present.formats import (
+    MISSING,
+    _missing,
+    approx,
+    attainment_ratio,
+    fmt_date,
+    split_ids,
+    split_texts,
+)
 from analysis.present.labels import has_label, localized_value, place_subtree, t
 from analysis.present.render import render, tech_details
 
@@ -28,7 +36,9 @@ def targets_met(targets: pd.DataFrame) -> dict:
     ratio = attainment_ratio(targets)
     met = ratio >= 1
     differ = pd.Series([units_differ(r) for _, r in targets.iterrows()], index=targets.index)
-    approx_rows = targets.get("is_approximate", pd.Series(False, index=targets.index)).fillna(False).astype(bool)
+    approx_rows = (
+        targets.get("is_approximate", pd.Series(False, index=targets.index)).fillna(False).astype(bool)
+    )
     return {
         "met": int(met.sum()),
         "total": int(ratio.notna().sum()),
@@ -131,12 +141,16 @@ def issue_cards(issues: pd.DataFrame, lang: str, empty_key: str = "issues.none")
                 "status": status,
                 "status_word": _word("review", status, lang),
                 "status_label": t("issue.status", lang),
-                "note": None if _missing(row.get("note")) or not str(row.get("note")).strip() else str(row.get("note")),
+                "note": None
+                if _missing(row.get("note")) or not str(row.get("note")).strip()
+                else str(row.get("note")),
                 "review": " · ".join(review),
                 "evidence_summary": t("issue.evidence", lang, n=len(quotes)),
                 "quotes": quotes,
                 "evidence_heads": [t(f"evidence.{k}", lang) for k in ev_cols],
-                "evidence_rows": [[plain(r.get(k), lang) for k in ev_cols] for r in evidence] if ev_cols else [],
+                "evidence_rows": [[plain(r.get(k), lang) for k in ev_cols] for r in evidence]
+                if ev_cols
+                else [],
                 "tech": tech_details(lang, tech),
             }
         )
@@ -215,7 +229,9 @@ def findings_html(findings: pd.DataFrame, lang: str, empty_key: str = "findings.
                 "severity": sev,
                 "severity_word": _word("severity", sev, lang),
                 "title": localized_value(row, "message", lang) or MISSING,
-                "rows": [(t("finding.explanation", lang), plain(localized_value(row, "explanation", lang), lang))],
+                "rows": [
+                    (t("finding.explanation", lang), plain(localized_value(row, "explanation", lang), lang))
+                ],
                 "status": "",
                 "status_word": None,
                 "status_label": None,

@@ -83,8 +83,8 @@ def localized_value(row, base: str, lang: str):
 def chinese_number(text: str) -> int | None:
     """A Chinese numeral up to 99 as an int (一 → 1, 十二 → 12, 二十 → 20); None if it is not one.
 
-    >>> chinese_number("六"), chinese_number("十"), chinese_number("十二"), chinese_number("二十三"), chinese_number("3")
-    (6, 10, 12, 23, None)
+    >>> [chinese_number(x) for x in ("六", "十", "十二", "二十三", "3")]
+    [6, 10, 12, 23, None]
     """
     if not text or any(c not in _NUMERALS and c != "十" for c in text):
         return None
@@ -289,4 +289,8 @@ def han_phrases(text: str, min_len: int = 3) -> list[str]:
     >>> han_phrases("named collectively as 成都五个主城区; see 第一部分")
     ['成都五个主城区', '第一部分']
     """
-    return [m for m in re.findall(r"[\u3400-\u9fff\uf900-\ufaff]+", "" if not isinstance(text, str) else text) if len(m) >= min_len]
+    return [
+        m
+        for m in re.findall(r"[\u3400-\u9fff\uf900-\ufaff]+", "" if not isinstance(text, str) else text)
+        if len(m) >= min_len
+    ]

@@ -105,7 +105,11 @@ def cell(row, column: str, kind: str, lang: str) -> dict:
     if kind == "value":
         return {**num, "text": fmt_value(row, lang)}
     if kind == "quote":
-        return {"cls": "quote", "text": MISSING if _missing(value) else str(value), "quote": not _missing(value)}
+        return {
+            "cls": "quote",
+            "text": MISSING if _missing(value) else str(value),
+            "quote": not _missing(value),
+        }
     if kind == "source":
         return {"text": MISSING if _missing(value) else str(value), "lang": "zh-CN"}
     if kind == "section":

@@ -29,7 +29,9 @@ def grant_yuan(report):
     return figures.loc[gid, "value"] if gid in figures.index else None
 
 
-def index_html(report, pages: list[dict], assessment, lang: str, css: str, downloads: list[tuple[str, str]]) -> str:
+def index_html(
+    report, pages: list[dict], assessment, lang: str, css: str, downloads: list[tuple[str, str]]
+) -> str:
     """The funder index. ``pages``: {name, title, href, kind ('overview'|'district'), ok, error}; the
     overview's headline comes from the assessment, each district's from its figures and issues."""
     project = report.meta.get(f"title_{lang}") or report.meta["title_zh"]
@@ -199,11 +201,18 @@ def workbook_bytes(assessment, metrics: pd.DataFrame, lang: str) -> bytes:
     raw = io.BytesIO()
     wb.save(raw)
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + _FIXED_XML_DATE + rb"\g<2>", data)
+                data = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)",
+                    rb"\g<1>" + _FIXED_XML_DATE + rb"\g<2>",
+                    data,
+                )
             fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_DATE)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o600 << 16
