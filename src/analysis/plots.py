@@ -10,7 +10,7 @@ raises :class:`FontMissingError`, which says what to install: ``sudo apt-get ins
 (Debian/Ubuntu; ``make fonts`` does it), ``brew install --cask font-noto-sans-cjk-sc`` (macOS), or set
 ``CLOSEOUT_CJK_FONT``.
 
-Every chart has a title, its units, a source line ("来源：结项报告 第七部分") and alt text describing the
+Every chart has a title, its units, a source line ("来源：结项报告 第三部分") and alt text describing the
 data; the figures are plain :class:`matplotlib.figure.Figure` objects (never pyplot), so a notebook shows them
 only through ``present.chart`` (inline SVG, :func:`svg_text`) or :func:`png_bytes`. Neither carries a
 software tag or date, so the same data gives the same bytes. This module uses ``analysis.present`` for words
@@ -257,9 +257,9 @@ def _fit(text: str, fontsize: float = 9.5, width: float | None = None) -> str:
     """``text`` with each line broken so it fits ``width`` inches (default: the chart's width), at spaces in
     Latin text when it can.
 
-    >>> len(_fit("来源：结项报告" * 8).splitlines())
+    >>> len(_fit("来源：结项报告" * 8, width=5.6).splitlines())
     2
-    >>> print(_fit("来源：" + "第一部分、" * 9))
+    >>> print(_fit("来源：" + "第一部分、" * 9, width=5.6))
     来源：第一部分、第一部分、第一部分、第一部分、第一部分、第一部分、第一部分、
     第一部分、第一部分、
     >>> _fit("short note")
