@@ -121,8 +121,8 @@ def section_number(section: str) -> str:
 def section_name(key: str, lang: str) -> str:
     """A section as a reader names it: 第七部分 / Section 7 (a sub-path: 第六部分 6.1 / Section 6.1).
 
-    >>> section_name("七", "zh"), section_name("六.1", "en"), section_name("header", "en")
-    ('第七部分', 'Section 6.1', 'the opening of the report')
+    >>> section_name("三", "zh"), section_name("六.1", "en"), section_name("header", "en")
+    ('第三部分', 'Section 6.1', 'the opening of the report')
     """
     key = str(key).strip()
     if key == "header":
@@ -286,8 +286,8 @@ def team_labels(report, frame: pd.DataFrame, lang: str) -> pd.Series:
 def han_phrases(text: str, min_len: int = 3) -> list[str]:
     """The runs of Chinese characters in ``text`` (at least ``min_len`` long), e.g. from an English note.
 
-    >>> han_phrases("named collectively as 成都五个主城区; see 第一部分")
-    ['成都五个主城区', '第一部分']
+    >>> han_phrases("named collectively as 某市三个城区; see 第一部分")
+    ['某市三个城区', '第一部分']
     """
     return [
         m
