@@ -119,7 +119,7 @@ def section_number(section: str) -> str:
 
 
 def section_name(key: str, lang: str) -> str:
-    """A section as a reader names it: 第七部分 / Section 7 (a sub-path: 第六部分 6.1 / Section 6.1).
+    """A section as a reader names it: 第三部分 / Section 3 (a sub-path: 第六部分 6.1 / Section 6.1).
 
     >>> section_name("三", "zh"), section_name("六.1", "en"), section_name("header", "en")
     ('第三部分', 'Section 6.1', 'the opening of the report')
