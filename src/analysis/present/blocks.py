@@ -32,6 +32,7 @@ from analysis.present.labels import (
     place_subtree,
     section_key,
     section_name,
+    section_number,
     section_sort_key,
     t,
     team_labels,
@@ -42,18 +43,27 @@ _PLACE_SUFFIXES = ("新区", "街道", "社区", "区", "县", "镇", "村", "�
 _CODE_WORD = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
 
 
+_SECTION_REF = re.compile(r"(?<![\u3400-\u9fff])([一二三四五六七八九十]{1,3})((?:\.\d+)*\)?)(?![\u3400-\u9fff])")
+
+
 def plain(text, lang: str) -> str:
-    """``text`` with unit ids written as words (``person_times`` → person-times / 人次): data notes may
-    name units by id.
+    """``text`` as a reader reads it: unit ids as words (``person_times`` → person-times / 人次), and on an
+    English page section numbers in digits (``section 五.1.1)`` → section 5.1.1); data notes and the
+    assessment's wording may carry either.
 
     >>> plain("target in person_times, achieved in persons", "en")
     'target in person-times, achieved in persons'
+    >>> plain("Section 一.2 and section 五.1.1) differ; 「多出了1100多元」 stays", "en")
+    'Section 1.2 and section 5.1.1 differ; 「多出了1100多元」 stays'
     """
     if _missing(text):
         return MISSING
-    return _CODE_WORD.sub(
+    text = _CODE_WORD.sub(
         lambda m: unit_word(m.group(0), lang) if has_label(f"unit.{m.group(0)}") else m.group(0), str(text)
     )
+    if lang == "en":
+        text = _SECTION_REF.sub(lambda m: section_number(m.group(1) + m.group(2)), text)
+    return text
 
 
 # --- sources

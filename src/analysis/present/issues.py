@@ -64,7 +64,7 @@ def issue_lines(issues: pd.DataFrame, lang: str, limit: int = 5) -> list[dict]:
                 "anchor": issue_anchor(row),
                 "severity": sev,
                 "severity_word": _word("severity", sev, lang),
-                "title": localized_value(row, "title", lang) or MISSING,
+                "title": plain(localized_value(row, "title", lang), lang),
             }
         )
     return out
@@ -131,7 +131,7 @@ def issue_cards(issues: pd.DataFrame, lang: str, empty_key: str = "issues.none")
                 "anchor": issue_anchor(row),
                 "severity": sev,
                 "severity_word": _word("severity", sev, lang),
-                "title": localized_value(row, "title", lang) or MISSING,
+                "title": plain(localized_value(row, "title", lang), lang),
                 "rows": [
                     (t("issue.impact", lang), plain(localized_value(row, "impact", lang), lang)),
                     (t("issue.explanation", lang), plain(localized_value(row, "explanation", lang), lang)),
@@ -228,7 +228,7 @@ def findings_html(findings: pd.DataFrame, lang: str, empty_key: str = "findings.
                 "anchor": "",
                 "severity": sev,
                 "severity_word": _word("severity", sev, lang),
-                "title": localized_value(row, "message", lang) or MISSING,
+                "title": plain(localized_value(row, "message", lang), lang),
                 "rows": [
                     (t("finding.explanation", lang), plain(localized_value(row, "explanation", lang), lang))
                 ],
