@@ -1,5 +1,6 @@
 """A stand-in for ``analysis.assessment.assess`` with the agreed interface (OWNERSHIP.md), built from the
-consistency findings: lets the page blocks be tested on their own, with hostile text where it matters."""
+consistency findings (their ids, quotes and places; plain wording): lets the page blocks be tested on their
+own, with hostile text where a test puts it."""
 
 from __future__ import annotations
 
@@ -23,14 +24,14 @@ def fake_assess(report, profile: str = "default") -> SimpleNamespace:
                 "rank": i + 1,
                 "severity": SEVERITY.get(str(f["severity"]), "low"),
                 "kind": str(f["check_id"]).split(":")[0],
-                "title_zh": f["message_zh"],
-                "title_en": f["message_en"],
-                "explanation_zh": f.get("explanation_zh"),
-                "explanation_en": f.get("explanation_en"),
+                "title_zh": f"第 {i + 1} 个问题：{f['kind'] if 'kind' in f else ''}数字不一致",
+                "title_en": f"Issue {i + 1}: figures disagree",
+                "explanation_zh": "可能是笔误。",
+                "explanation_en": "Probably a typing slip.",
                 "impact_zh": "影响预算合计。",
                 "impact_en": "It changes the budget total.",
-                "question_zh": f"请说明：{f['message_zh']}",
-                "question_en": f"Please explain: {f['message_en']}",
+                "question_zh": f"请说明第 {i + 1} 个问题。",
+                "question_en": f"Please explain issue {i + 1}.",
                 "materiality": float(len(findings) - i),
                 "materiality_zh": "按涉及金额衡量。",
                 "materiality_en": "Measured by the amount involved.",

@@ -192,8 +192,10 @@ def svg_text(fig: Figure) -> str:
     text = text[text.index("<svg") :]
     text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
     text = re.sub(r'\s+xmlns(:xlink)?="[^"]*"', "", text)  # inline in HTML: the parser knows SVG
+    text = text.replace("<style type=\"text/css\">*{", "<style type=\"text/css\">.chart-svg *{")  # not the page
     text = re.sub(r"font-family:[^;\"]*;?", "", text)
-    text = re.sub(r"<svg ([^>]*?)\swidth=\"[^\"]*\"\s+height=\"[^\"]*\"", r"<svg \1", text, count=1)
+    head_end = text.index(">") + 1
+    text = re.sub(r'\s(?:width|height)="[^"]*"', "", text[:head_end]) + text[head_end:]
     prefix = "c" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8] + "-"
     ids = set(_SVG_ID.findall(text))
     for name in sorted(ids, key=len, reverse=True):

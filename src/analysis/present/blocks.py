@@ -457,7 +457,7 @@ def attainment_table(attainment: pd.DataFrame, lang: str) -> Markup:
         ("target_figure_id", "col.target_figure", "ids"),
         ("achieved_figure_ids", "col.figure_ids", "ids"),
     ]
-    out = table(frame, columns, lang, cards=True)
+    out = table(frame, columns, lang, cards=True, name="targets")
     if any(differ):
         out += para(t("targets.differs_note", lang), "note")
     return out
@@ -540,7 +540,7 @@ def budget_table(variance: pd.DataFrame, lang: str, budget: dict | None = None, 
     if has_expl:
         columns.append(("_explanation", "col.explanation", "markup"))
     columns += [("budget_cells", "col.cells", "ids"), ("actual_cells", "col.cells_actual", "ids")]
-    return table(frame, columns, lang, cards=True)
+    return table(frame, columns, lang, cards=True, name="budget")
 
 
 def budget_block(
@@ -644,6 +644,7 @@ def cost_table(costs: pd.DataFrame, lang: str) -> Markup:
         lang,
         empty_key="cost.none",
         cards=True,
+        name="cost",
     )
 
 

@@ -137,12 +137,13 @@ def table(
     empty_key: str = "table.empty",
     cards: bool = False,
     key_column: str | None = None,
+    name: str | None = None,
 ) -> Markup:
     """An HTML table: ``columns`` = (column, header label key, kind). Kind ``ids`` columns (figure ids …)
     never show: they go, with the row's first column, into a folded technical-details block. ``cards``
     turns each row into a stacked card on a phone (every cell labelled), so no column scrolls away;
     otherwise a wide table scrolls in its own box. Columns the frame lacks are skipped; every cell is
-    escaped by the template."""
+    escaped by the template. ``name`` marks the table (``data-table``) for tests and styles."""
     cols = [(c, k, kind) for c, k, kind in columns if c in frame or kind == "value"]
     shown = [x for x in cols if x[2] != "ids"]
     code = [x for x in cols if x[2] == "ids"]
@@ -161,7 +162,8 @@ def table(
         )
         if ids:
             tech.append((str(row.get(first, "")), ids))
-    return render("table", heads=heads, rows=rows, caption=caption, cards=cards) + tech_details(lang, tech)
+    table_html = render("table", heads=heads, rows=rows, caption=caption, cards=cards, name=name)
+    return table_html + tech_details(lang, tech)
 
 
 def chart(fig_alt, caption: str | None = None) -> Markup:
