@@ -447,6 +447,16 @@ def attainment_table(attainment: pd.DataFrame, lang: str) -> Markup:
         ],
         _row_cls=["differs" if d else "" for d in differ],
     )
+    if any(c.startswith("achieved_text_") for c in attainment):  # the assessment words them, ≈ included
+        frame["_achieved"] = [
+            plain(x, lang) if isinstance(x, str) and x.strip() else y
+            for x, y in zip(localized(attainment, "achieved_text", lang), frame["_achieved"])
+        ]
+    if any(c.startswith("attainment_text_") for c in attainment):
+        frame["_ratio"] = [
+            (plain(x, lang) + (" †" if d else "")) if isinstance(x, str) and x.strip() else y
+            for x, y, d in zip(localized(attainment, "attainment_text", lang), frame["_ratio"], differ)
+        ]
     columns = [
         ("_label", "col.target", "text"),
         ("_target", "col.target_value", "text_num"),

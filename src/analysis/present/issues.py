@@ -17,7 +17,7 @@ from analysis.present.formats import (
     split_ids,
     split_texts,
 )
-from analysis.present.labels import has_label, localized_value, place_subtree, t
+from analysis.present.labels import has_label, localized_value, place_subtree, section_name, t
 from analysis.present.render import render, tech_details
 
 SEVERITIES = ("high", "medium", "low")
@@ -34,7 +34,7 @@ def targets_met(targets: pd.DataFrame) -> dict:
     if targets is None or targets.empty:
         return {"met": 0, "total": 0, "differ": 0, "approximate": 0}
     ratio = attainment_ratio(targets)
-    met = ratio >= 1
+    met = targets["is_met"].fillna(False).astype(bool) if "is_met" in targets else ratio >= 1
     differ = pd.Series([units_differ(r) for _, r in targets.iterrows()], index=targets.index)
     approx_rows = (
         targets.get("is_approximate", pd.Series(False, index=targets.index)).fillna(False).astype(bool)
@@ -102,6 +102,26 @@ def summary(report, assessment, lang: str, limit: int = 5) -> Markup:
     )
 
 
+def evidence_table(evidence: list[dict], lang: str) -> tuple[list[str], list[list[str]]]:
+    """The pairs behind an issue as (headers, rows): the fields that have a header label
+    (``evidence.<field>``, a ``_zh``/``_en`` pair read in the page language, ``section_*`` as section names);
+    other fields (ratios, flags) stay in the downloads."""
+    if not evidence:
+        return [], []
+    keys = list(dict.fromkeys(k[:-3] if k.endswith(("_zh", "_en")) else k for k in evidence[0]))
+    keys = [k for k in keys if has_label(f"evidence.{k}")]
+    rows = []
+    for row in evidence:
+        cells = []
+        for k in keys:
+            value = localized_value(row, k, lang) if f"{k}_zh" in row or f"{k}_en" in row else row.get(k)
+            if k.startswith("section") and not _missing(value) and str(value).strip():
+                value = section_name(str(value), lang)
+            cells.append(MISSING if _missing(value) or not str(value).strip() else plain(value, lang))
+        rows.append(cells)
+    return [t(f"evidence.{k}", lang) for k in keys], rows
+
+
 def issue_cards(issues: pd.DataFrame, lang: str, empty_key: str = "issues.none") -> Markup:
     """Each issue a card: severity and title, why it matters, the likely explanation, the question for the
     grantee, review status and note, how materiality was measured, the quotes (and evidence rows) folded in
@@ -114,7 +134,7 @@ def issue_cards(issues: pd.DataFrame, lang: str, empty_key: str = "issues.none")
         quotes = split_texts(row.get("quotes"))
         evidence = row.get("evidence")
         evidence = list(evidence) if isinstance(evidence, (list, tuple)) else []
-        ev_cols = [k for k in (evidence[0].keys() if evidence else []) if has_label(f"evidence.{k}")]
+        ev_heads, ev_rows = evidence_table(evidence, lang)
         review = []
         for key in ("reviewer", "review_date"):
             value = row.get(key)
@@ -147,10 +167,8 @@ def issue_cards(issues: pd.DataFrame, lang: str, empty_key: str = "issues.none")
                 "review": " · ".join(review),
                 "evidence_summary": t("issue.evidence", lang, n=len(quotes)),
                 "quotes": quotes,
-                "evidence_heads": [t(f"evidence.{k}", lang) for k in ev_cols],
-                "evidence_rows": [[plain(r.get(k), lang) for k in ev_cols] for r in evidence]
-                if ev_cols
-                else [],
+                "evidence_heads": ev_heads,
+                "evidence_rows": ev_rows,
                 "tech": tech_details(lang, tech),
             }
         )
