@@ -114,6 +114,11 @@ def single_file(pages: list[tuple[str, str]], lang: str, title: str, css: str) -
     inside it. Links to files that are not pages (CSV, xlsx downloads) are dropped to plain text."""
     names = {name for name, _ in pages}
     sections = [_section(name, html, names) for name, html in pages]
+    # one h1 for the file: the first page's; every other page's title becomes the h2 of its section
+    sections = sections[:1] + [
+        re.sub(r"<h1\b([^>]*)>(.*?)</h1>", r'<h2 class="page-title"\1>\2</h2>', x, flags=re.S)
+        for x in sections[1:]
+    ]
     text = "\n".join(sections)
     text = re.sub(r'<a href="(?!#)[^"]*">([^<]*)</a>', r"\1", text)  # downloads are not in the one file
     return (
