@@ -334,6 +334,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         partial=args.partial,
     )
     print(f"built {final / 'index.html'}")
+    if getattr(args, "pdf", False):
+        from analysis.present.pdf import print_pdf
+
+        print(f"printed {print_pdf(final / 'overview.html', final / 'overview.pdf')}")
     return 0
 
 
@@ -373,5 +377,10 @@ def register_cli(subparsers) -> None:
         action="store_true",
         help="when pages fail, publish the build in place of a previous complete output anyway (default: keep "
         "the previous output and publish the partial build beside it, in OUT/<report-id>.partial)",
+    )
+    p.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print the overview to an A4 PDF (OUT/<report-id>/overview.pdf) with headless Chromium",
     )
     p.set_defaults(func=cmd_build)
