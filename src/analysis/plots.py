@@ -43,6 +43,7 @@ from analysis.errors import CloseoutError
 DPI = 110
 FONT_SIZE = 11
 MIN_FONT_SIZE = 9.5  # pt; drawn 288 pt wide, a 358 px column shows it at 11.8 CSS px
+LINESPACING = 1.45  # CJK glyphs fill their em box: lines of wrapped text need more than matplotlib's 1.2
 WIDTH_IN = 4.0  # 288 pt of SVG: on a 390 px phone every text is drawn at 11 CSS px or more
 PREFERRED_FONTS = (
     "Noto Sans CJK SC",
@@ -311,6 +312,12 @@ def _room(values, texts, fontsize: float, left: float, floor: float = 0.0) -> fl
     return need or 1.0
 
 
+def _spaced(ax) -> None:
+    """Wrapped tick labels with room between their lines."""
+    for label in ax.get_yticklabels():
+        label.set_linespacing(LINESPACING)
+
+
 def _thousands(lang: str):
     return matplotlib.ticker.FuncFormatter(lambda v, _p: present.fmt_number(v, lang))
 
@@ -324,10 +331,10 @@ def _finish(
     ax.set_xlabel(_fit(xlabel, FONT_SIZE, width=(0.9 - left) * WIDTH_IN))
     ax.xaxis.set_major_formatter(_thousands("zh"))
     footer = _fit(source if not note else f"{note}\n{source}")
-    fig.text(0.01, 0.01, footer, fontsize=9.5, color="#555555", ha="left", va="bottom")
+    fig.text(0.01, 0.01, footer, fontsize=9.5, color="#555555", ha="left", va="bottom", linespacing=LINESPACING)
     lines = footer.count("\n") + 1
     label_lines = ax.get_xlabel().count("\n")
-    bottom = (0.6 + 0.19 * lines + 0.2 * label_lines) / height
+    bottom = (0.6 + 0.21 * lines + 0.2 * label_lines) / height
     top = 1 - (0.55 + (pad - 20) / 72 + 0.24 * heading.count("\n")) / height
     fig.subplots_adjust(left=left, right=0.9, top=top, bottom=bottom)
 
@@ -338,7 +345,7 @@ def _empty(title: str, message: str, source: str) -> Figure:
     ax.set_axis_off()
     ax.text(0.0, 0.5, message, transform=ax.transAxes, ha="left", va="center", color="#555555")
     fig.suptitle(_fit(title, 13.5), x=0.01, y=0.97, fontsize=13.5, fontweight="bold", ha="left", va="top")
-    fig.text(0.01, 0.02, _fit(source), fontsize=9.5, color="#555555", ha="left", va="bottom")
+    fig.text(0.01, 0.02, _fit(source), fontsize=9.5, color="#555555", ha="left", va="bottom", linespacing=LINESPACING)
     return fig
 
 
@@ -379,6 +386,7 @@ def hbar_chart(
         ys = list(range(len(labels)))[::-1]
         ax.barh(ys, values, color=colors or COLORS["ok"], height=0.6)
         ax.set_yticks(ys, wrapped)
+        _spaced(ax)
         texts = value_texts or [present.fmt_number(v, lang) for v in values]
         top = max([v for v in values if not math.isnan(v)] + [reference or 0, 0]) or 1
         room = _room(values, texts, 10.5, _left_margin(labels, lang), floor=top * 1.05)
@@ -456,6 +464,7 @@ def budget_chart(variance: pd.DataFrame, lang: str, report=None, profile: str | 
             label=present.t("chart.budget.legend_actual", lang),
         )
         ax.set_yticks(ys, [_wrap(x, lang) for x in names])
+        _spaced(ax)
         top = float(pd.concat([lines["budget_yuan"], lines["actual_yuan"]]).max() or 1)
         texts = [bar_text(row, flag) for row, flag in zip(lines.itertuples(), flagged)]
         ax.set_xlim(
@@ -576,7 +585,8 @@ def attainment_chart(attainment: pd.DataFrame, lang: str, report=None) -> Chart:
         return no_data_chart(title, present.t("chart.no_data", lang), source)
     labels = _label_column(rows, lang).tolist()
     pcts = (rows["_ratio"] * 100).tolist()
-    texts = [present.fmt_pct(r, lang) for r in rows["_ratio"]]
+    approx_rows = rows.get("is_approximate", pd.Series(False, index=rows.index)).fillna(False).astype(bool)
+    texts = [present.approx(present.fmt_pct(r, lang), lang, a) for r, a in zip(rows["_ratio"], approx_rows)]
     colors = [COLORS["ok"] if p >= 100 else COLORS["flag"] for p in pcts]
     return described_hbar_chart(
         labels,
@@ -777,7 +787,7 @@ def timeline_chart(over_time: pd.DataFrame, lang: str, report=None, max_series: 
             fontweight="bold",
         )
         footer = _fit(f"{present.t('chart.timeline.note', lang)}\n{source}")
-        fig.text(0.01, 0.01, footer, fontsize=9.5, color="#555555", ha="left", va="bottom")
+        fig.text(0.01, 0.01, footer, fontsize=9.5, color="#555555", ha="left", va="bottom", linespacing=LINESPACING)
         height = fig.get_figheight()
         first_row_lines = max(ax.get_title(loc="left").count("\n") + 1 for ax in axes[:ncols])
         fig.subplots_adjust(

@@ -442,7 +442,7 @@ def attainment_table(attainment: pd.DataFrame, lang: str) -> Markup:
             for r, a, d in zip(ratio, approx_rows, differ)
         ],
         _note=[
-            " ".join(plain(x, lang) for x in (n, w) if isinstance(x, str) and x.strip()) or MISSING
+            t("alt.sep", lang).join(plain(x, lang) for x in (n, w) if isinstance(x, str) and x.strip()) or MISSING
             for n, w in zip(notes, why if len(why) == len(notes) else notes * 0)
         ],
         _row_cls=["differs" if d else "" for d in differ],
