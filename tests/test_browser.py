@@ -815,3 +815,14 @@ def test_single_file_links_work_inside_it(site, browser):
     assert not result["external"], result["external"][:5]
     assert not result["broken"], result["broken"][:5]
     assert result["ids"] == result["unique"], "duplicate ids in the single file"
+
+
+def test_overview_prints_to_an_a4_pdf_offline(site, tmp_path):
+    """``closeout build --pdf`` prints the overview with the same headless Chromium (present.pdf.print_pdf):
+    an A4 PDF with pages, written atomically beside nothing else."""
+    from analysis.present.pdf import print_pdf
+
+    target = print_pdf(site / "overview.html", tmp_path / "overview.pdf")
+    data = target.read_bytes()
+    assert data[:5] == b"%PDF-" and len(re.findall(rb"/Type\s*/Page\b(?!s)", data)) > 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["overview.pdf"]
