@@ -77,3 +77,93 @@ def test_every_issue_is_worded_in_both_languages_without_ids(seed_assessment):
 def test_ids_are_stable_across_runs(seed):
     """The same data gives the same issue ids."""
     assert list(assess(seed).issues["issue_id"]) == list(assess(seed).issues["issue_id"])
+
+
+def test_ids_survive_shuffled_csv_rows(seed_copy):
+    """Issue ids, ranks and wording do not depend on the row order of any CSV of the report folder."""
+    import csv
+    import io
+    import random
+
+    from analysis.load import load_report
+
+    before = assess(load_report(seed_copy)).issues
+    rng = random.Random(20200125)
+    for path in sorted(seed_copy.glob("*.csv")):
+        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+        body = rows[1:]
+        rng.shuffle(body)
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows([rows[0], *body])
+        path.write_text(out.getvalue(), encoding="utf-8")
+    after = assess(load_report(seed_copy)).issues
+    assert list(after["issue_id"]) == list(before["issue_id"])
+    for column in ("severity", "title_zh", "title_en", "question_zh", "question_en", "materiality"):
+        assert list(after[column]) == list(before[column]), column
+
+
+def test_profile_changes_money_materiality(seed):
+    """Money is measured against the funder's tolerance: transport's 1,138 元 is 0.38 of 10 % of the grant under
+    the default profile, 0.19 of 20 % under foundation, and no issue under eu (its heading is within 25 %)."""
+    def transport(profile):
+        issues = assess(seed, profile).issues
+        rows = issues[(issues["kind"] == "threshold")]
+        return rows.iloc[0] if len(rows) else None
+
+    assert transport("default")["materiality"] == pytest.approx(1138 / 3000)
+    assert transport("foundation")["materiality"] == pytest.approx(1138 / 6000)
+    assert transport("eu") is None
+    budget = {p: _issue_with(assess(seed, p), "budget.masks.actual_yuan", "budget_arithmetic") for p in ("default", "foundation")}
+    assert budget["foundation"]["materiality"] < budget["default"]["materiality"]
+    assert "500" in budget["foundation"]["materiality_zh"]  # below the foundation's 500 元 floor
+
+
+def test_budget_summary(seed_assessment):
+    """Printed and recomputed totals, the likely correction, and which lines the report explains (section 二
+    explains masks and disinfectant; nothing explains transport's −56.9 %)."""
+    b = seed_assessment.budget
+    assert b["printed_total_yuan"] == 30049.5 and b["recomputed_total_yuan"] == 30040.5
+    assert b["budget_total_yuan"] == 30000
+    assert b["execution_printed"] == pytest.approx(30049.5 / 30000)
+    assert b["correction"]["cell"] == "budget.masks.actual_yuan"
+    assert (b["correction"]["printed"], b["correction"]["corrected"]) == (19678.5, 19687.5)
+    lines = {line["line_id"]: line for line in b["lines_needing_explanation"]}
+    assert lines["masks"]["explained"] and lines["masks"]["section"] == "二"
+    assert "1100多元" in lines["masks"]["explanation_quote"]
+    assert lines["disinfectant"]["explained"]
+    assert lines["transport"]["needs_explanation"] and not lines["transport"]["explained"]
+    assert lines["transport"]["variance_pct"] == pytest.approx(-56.9)
+    transport = seed_assessment.issues[seed_assessment.issues["kind"] == "threshold"].iloc[0]
+    assert "没有说明" in transport["title_zh"] and "does not say why" in transport["title_en"]
+
+
+def test_the_narrative_reading_is_the_category_subtotal(seed_assessment):
+    """Section 二's '1100多元' is found as the 防护升级 overspend (+1,178.5 = masks +1,678.5 − disinfectant 500)."""
+    issue = seed_assessment.issues[seed_assessment.issues["kind"] == "narrative"].iloc[0]
+    assert "1,178.5" in issue["explanation_zh"] and "防护升级" in issue["explanation_zh"]
+    assert "类别小计" in issue["explanation_zh"] and "category subtotal" in issue["explanation_en"]
+    assert issue["materiality"] == 0 and issue["severity"] == "low"
+
+
+def test_uncertainty_is_kept(seed_assessment):
+    """20多 + 40多 communities is 60–80, its attainment 6–8 times and approximate; a ratio from an approximate
+    target says so; 20万 stays approximate wherever it is shown."""
+    t = seed_assessment.targets.set_index("target_id")
+    assert (t.loc["communities_assisted", "achieved_lo"], t.loc["communities_assisted", "achieved_hi"]) == (60, 80)
+    assert t.loc["communities_assisted", "is_approximate"]
+    assert t.loc["communities_assisted", "attainment_text_zh"] == "约 6–8 倍"
+    assert "approximate" in t.loc["people_supported", "attainment_text_en"]
+    assert "52,444" in t.loc["household_visits", "why_en"]  # the conflicting figure and why it was not used
+    conflict = _issue_with(seed_assessment, "F087", "conflict")
+    assert "约 20 万" in conflict["explanation_zh"] and "about 200,000" in conflict["explanation_en"]
+
+
+def test_evidence_table_of_pairs_largest_gap_first(seed_assessment):
+    """Sections 一.2 and 五.1.1) disagree on six undated totals: one issue, its pairs sorted by gap."""
+    conflict = _issue_with(seed_assessment, "F028", "conflict")
+    contradictions = [e for e in conflict["evidence"] if e["verdict_en"] == "neither has a cut-off date"]
+    assert len(contradictions) == 6
+    gaps = [e["gap"] for e in contradictions]
+    assert gaps == sorted(gaps, reverse=True)
+    assert contradictions[0]["measure_en"] == "Vehicle checks"
+    assert "5.3" in conflict["impact_en"] and "5.2" in conflict["impact_en"]  # the target under both readings

@@ -37,7 +37,7 @@ import pandas as pd
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from analysis import present
+from analysis import present, units
 from analysis.errors import CloseoutError
 
 DPI = 110
@@ -743,7 +743,7 @@ def timeline_chart(over_time: pd.DataFrame, lang: str, report=None, max_series: 
     nrows = -(-n // ncols)
 
     def panel_title(part) -> str:
-        label, unit = part["_label"].iloc[0], present.t("unit." + part["unit"].iloc[0], lang)
+        label, unit = part["_label"].iloc[0], units.unit_label(part["unit"].iloc[0], lang, report=report)
         if unit in label:  # the label already names its unit
             text = label
         else:

@@ -3,8 +3,8 @@
 Rules (each finding lands in exactly one cause; nothing is dropped):
 
 - Budget arithmetic (failed row and column sums, the grant against the table) and the single-cell
-  localisation are one cause when one correction explains every failed sum; otherwise each failed sum is its
-  own cause and the localisation joins the first of them.
+  localisation are one cause: one mistyped cell when one correction explains every failed sum, otherwise
+  "errors in the table that no single cell explains", with the failed sums as evidence.
 - The same measure reported twice: every pair of its figures is classified (contradiction, a revision of a
   running total, a difference of scope). A finding with a contradiction joins the cause of its worst pair's
   verdict and pair of sections (undated totals that differ between the same two sections are one cause, with
@@ -27,7 +27,7 @@ BUDGET_KINDS = ("budget_remaining", "budget_sum", "budget_grant", "localise")
 #: Verdicts of a pair of figures of the same measure that are contradictions (not revisions or scope).
 CONTRADICTIONS = ("undated", "same_date", "decrease")
 #: Kinds of issue that are information rather than problems (ranked after the others).
-INFORMATION = ("revision",)
+INFORMATION = ("revision", "change", "scope")
 
 
 @dataclass
@@ -121,8 +121,14 @@ def group_findings(findings: pd.DataFrame, fig: pd.DataFrame, cumulative: dict[s
                 cause = keyed.setdefault(
                     key, Cause("conflict", data={"verdict": worst["verdict"], "sections": sections})
                 )
-            elif pairs and all(p["verdict"] == "scope" for p in pairs):
+            elif not pairs:
+                cause = Cause("rule")  # nothing to classify: worded from the finding itself
+                causes.append(cause)
+            elif all(p["verdict"] == "scope" for p in pairs):
                 cause = Cause("scope")
+                causes.append(cause)
+            elif any(p["verdict"] == "changed" for p in pairs):
+                cause = Cause("change")  # a count that is not a running total changed between two reports
                 causes.append(cause)
             else:
                 cause = revisions
@@ -146,14 +152,8 @@ def group_findings(findings: pd.DataFrame, fig: pd.DataFrame, cumulative: dict[s
 
 
 def _budget_causes(budget: list[dict]) -> list[Cause]:
+    """All budget arithmetic is one cause: one mistyped cell when the localisation finds one correction that
+    explains every failed sum (``single_correction``), otherwise errors in the table that no one cell explains."""
     local = [r for r in budget if r["kind"] == "localise"]
-    sums = [r for r in budget if r["kind"] != "localise"]
-    if local and str(local[0].get("explanation_zh") or "").strip():
-        return [Cause("budget_arithmetic", findings=local + sums, data={"single_correction": True})]
-    causes = [Cause("budget_arithmetic", findings=[r], data={"single_correction": False}) for r in sums]
-    if local:
-        if causes:
-            causes[0].findings.insert(0, local[0])
-        else:
-            causes = [Cause("budget_arithmetic", findings=local, data={"single_correction": False})]
-    return causes
+    single = bool(local) and bool(str(local[0].get("explanation_zh") or "").strip())
+    return [Cause("budget_arithmetic", findings=budget, data={"single_correction": single})]

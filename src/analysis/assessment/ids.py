@@ -10,6 +10,7 @@ PREFIX = {
     "conflict": "conflict",
     "scope": "scope",
     "revision": "revision",
+    "change": "change",
     "part_whole": "part",
     "list_count": "count",
     "narrative": "narrative",

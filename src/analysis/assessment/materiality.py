@@ -159,17 +159,45 @@ def _severity(m: Measure, touches_headline: bool, information: bool = False, cap
     return LOW
 
 
-def _headlines_of(ctx: Context, ids: set[str]) -> list[dict]:
+def _headlines_of(ctx: Context, ids: set[str], pairs: list[dict] | None = None) -> list[dict]:
+    """The headline figures that depend on figures ``ids``: targets whose attainment uses (or could use) one of
+    them, costs per output and outputs per worker. With ``pairs`` (a, b figure ids), a target or cost also gets
+    ``now`` and ``other``: its value as computed and with a figure used replaced by the other of its pair."""
+    fig = ctx.fig
     out = []
     for t in ctx.targets.itertuples():
-        used = set(str(t.achieved_figure_ids or "").split(";")) | set(str(t.other_figure_ids or "").split(";"))
-        if ids & (used - {""}):
-            out.append({"what": "target", "target_id": t.target_id, "label_zh": t.label_zh, "label_en": t.label_en})
+        achieved = [i for i in str(t.achieved_figure_ids or "").split(";") if i]
+        used = set(achieved) | set(str(t.other_figure_ids or "").split(";"))
+        if not ids & (used - {""}):
+            continue
+        h = {"what": "target", "target_id": t.target_id, "label_zh": t.label_zh, "label_en": t.label_en}
+        others = []
+        for p in pairs or []:
+            for mine, other in ((p["a"], p["b"]), (p["b"], p["a"])):
+                if mine in achieved and t.target_value:
+                    v = t.achieved_value - float(fig.loc[mine, "value"]) + float(fig.loc[other, "value"])
+                    others.append(v / t.target_value)
+        if others and not pd.isna(t.attainment_ratio):
+            approx = any(_uncertain(ctx, i) for p in pairs or [] for i in (p["a"], p["b"]))
+            h.update({"now": float(t.attainment_ratio), "other": sorted(set(others)), "approximate": approx})
+        out.append(h)
+    cost = metrics.cost_per_output(ctx.report).set_index("output_figure_id") if ctx.key_output_figures else None
     for fid, label in ctx.key_output_figures.items():
-        if fid in ids:
-            out.append(
-                {"what": "cost", "figure_id": fid, "label_zh": label, "label_en": str(ctx.fig.loc[fid, "metric_en"])}
+        if fid not in ids:
+            continue
+        h = {"what": "cost", "figure_id": fid, "label_zh": label, "label_en": str(fig.loc[fid, "metric_en"])}
+        others = [
+            float(fig.loc[o, "value"])
+            for p in pairs or []
+            for m_, o in ((p["a"], p["b"]), (p["b"], p["a"]))
+            if m_ == fid and float(fig.loc[o, "value"])
+        ]
+        if others and cost is not None and fid in cost.index:
+            spend = float(cost.loc[fid, "spend_yuan"])
+            h.update(
+                {"now": float(cost.loc[fid, "cost_per_output_yuan"]), "other": sorted({spend / o for o in others})}
             )
+        out.append(h)
     if ids & ctx.intensity_figures:
         out.append({"what": "intensity"})
     return out
@@ -226,8 +254,14 @@ def _information(cause: Cause, ctx: Context) -> Measure:
     m = Measure(0.0, "information")
     m.severity = LOW
     ids = {t for p in cause.pairs for t in (p["a"], p["b"])}
-    m.headlines = _headlines_of(ctx, ids)
-    if cause.kind == "revision":
+    m.headlines = _headlines_of(ctx, ids, cause.pairs)
+    if cause.kind == "change":
+        m.text_zh = "属于信息：这不是累计数，两次报告之间的变化不构成矛盾，主要数字不因此改变（重要性为 0）。"
+        m.text_en = (
+            "Information: the count is not a running total, so a change between two reports is no "
+            "contradiction and no headline figure changes (materiality 0)."
+        )
+    elif cause.kind == "revision":
         m.text_zh = "属于信息：较晚的累计数字取代较早的，两者并不冲突，主要数字不因此改变（重要性为 0）。"
         m.text_en = (
             "Information: a later running total supersedes an earlier one; they do not compete and no "
@@ -436,7 +470,7 @@ def _conflict(cause: Cause, ctx: Context) -> Measure:
     m = Measure(worst["gap"], "gap", gap=worst["gap"], ratio=worst["ratio"])
     m.approximate = _uncertain(ctx, worst["a"]) or _uncertain(ctx, worst["b"])
     ids = {t for p in bad for t in (p["a"], p["b"])}
-    m.headlines = _headlines_of(ctx, ids)
+    m.headlines = _headlines_of(ctx, ids, bad)
     m.target_flips = _target_flips(ctx, bad)
     m.severity = _severity(m, bool(m.headlines))
     a, b = ctx.fig.loc[worst["a"]], ctx.fig.loc[worst["b"]]
@@ -468,25 +502,40 @@ def _part_whole(cause: Cause, ctx: Context) -> Measure:
     wholes = figs[figs["place_id"].isna()]
     if parts.empty or wholes.empty:
         return _rule(cause, ctx)
-    part = parts.loc[parts["lo"].idxmax()]
     low = wholes.loc[wholes["hi"].idxmin()]
     top = wholes.loc[wholes["hi"].idxmax()]
-    gap = max(0.0, float(part["lo"]) / float(low["hi"]) - 1) if float(low["hi"]) > 0 else math.inf
-    m = Measure(gap, "gap", gap=gap)
-    m.approximate = _uncertain(ctx, part["figure_id"]) or _uncertain(ctx, low["figure_id"])
-    m.data.update({"part": part, "whole": low, "top": top, "fits_top": float(part["lo"]) <= float(top["hi"])})
+    approx = any(_uncertain(ctx, f) for f in ids)
+    approx_zh = "（由约数计算，为近似值）" if approx else ""
+    approx_en = " (from an approximate figure, so itself approximate)" if approx else ""
+    if parts["place_id"].nunique() > 1:
+        # several places whose figures add up to more than the whole project
+        total = float(parts["lo"].sum())
+        gap = max(0.0, total / float(top["hi"]) - 1) if float(top["hi"]) > 0 else math.inf
+        m = Measure(gap, "gap", gap=gap, approximate=approx)
+        m.data.update({"parts": parts, "total": total, "whole": top, "top": top})
+        m.text_zh = (
+            f"按部分超出整体的幅度衡量：各地合计至少 {num(total)}，比全项目的 {figure_text(top, 'zh')} "
+            f"多 {gap:.1%}{approx_zh}。"
+        )
+        m.text_en = (
+            f"Measured by how far the parts exceed the whole: the places add up to at least {num(total)}, "
+            f"{gap:.1%} more than the project's {figure_text(top, 'en')}{approx_en}."
+        )
+    else:
+        part = parts.loc[parts["lo"].idxmax()]
+        gap = max(0.0, float(part["lo"]) / float(low["hi"]) - 1) if float(low["hi"]) > 0 else math.inf
+        m = Measure(gap, "gap", gap=gap, approximate=approx)
+        m.data.update({"part": part, "whole": low, "top": top, "fits_top": float(part["lo"]) <= float(top["hi"])})
+        m.text_zh = (
+            f"按部分超出整体的幅度衡量：一地的 {figure_text(part, 'zh')} 比全项目的 {figure_text(low, 'zh')} "
+            f"多 {gap:.1%}{approx_zh}。"
+        )
+        m.text_en = (
+            f"Measured by how far the part exceeds the whole: one place's {figure_text(part, 'en')} is "
+            f"{gap:.1%} more than the project's {figure_text(low, 'en')}{approx_en}."
+        )
     m.headlines = _headlines_of(ctx, set(ids))
     m.severity = _severity(m, bool(m.headlines))
-    approx_zh = "（由约数计算，为近似值）" if m.approximate else ""
-    approx_en = " (from an approximate figure, so itself approximate)" if m.approximate else ""
-    m.text_zh = (
-        f"按部分超出整体的幅度衡量：一地的 {figure_text(part, 'zh')} 比全项目的 {figure_text(low, 'zh')} "
-        f"多 {gap:.1%}{approx_zh}。"
-    )
-    m.text_en = (
-        f"Measured by how far the part exceeds the whole: one place's {figure_text(part, 'en')} is "
-        f"{gap:.1%} more than the project's {figure_text(low, 'en')}{approx_en}."
-    )
     return m
 
 

@@ -27,14 +27,15 @@ def num(value: float) -> str:
 
 
 def times(ratio: float) -> str:
-    """A ratio as '30.1' (one decimal; two below 2).
+    """A ratio as '30.1' (one decimal; two below 2; trailing zeros dropped).
 
-    >>> times(30.116), times(1.0177)
-    ('30.1', '1.02')
+    >>> times(30.116), times(1.0177), times(1.5), times(3.0)
+    ('30.1', '1.02', '1.5', '3')
     """
     if math.isinf(ratio):
         return "∞"
-    return f"{ratio:.2f}" if ratio < 2 else f"{ratio:.1f}"
+    text = f"{ratio:.2f}" if ratio < 2 else f"{ratio:.1f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def is_rounded(f: pd.Series) -> bool:

@@ -27,8 +27,6 @@ _T = {
         "target": "  {label}：完成 {achieved}，为目标的 {ratio}。{why}",
         "issues": "事项（按重要性排序）：",
         "stale": "过期的审阅记录（事项已不存在）：{ids}",
-        "cols": ["序号", "重要性", "状态", "事项编号", "事项"],
-        "qcols": ["序号", "重要性", "状态", "问题"],
     },
     "en": {
         "head": "{title}: {n} issues ({high} high, {medium} medium, {low} low), {q} open questions",
@@ -43,8 +41,6 @@ _T = {
         "target": "  {label}: {achieved} achieved, {ratio}. {why}",
         "issues": "Issues (ranked):",
         "stale": "Stale reviews (their issue no longer exists): {ids}",
-        "cols": ["rank", "severity", "status", "issue id", "issue"],
-        "qcols": ["rank", "severity", "status", "question"],
     },
 }
 
@@ -55,7 +51,6 @@ def _pct(x) -> str:
 
 def summary_text(a, report, lang: str) -> str:
     """The assessment as plain text for a terminal."""
-    from analysis.cli import format_table
 
     t = _T[lang]
     counts = a.issues["severity"].value_counts()
@@ -110,27 +105,51 @@ def summary_text(a, report, lang: str) -> str:
                     ratio=getattr(r, f"attainment_text_{lang}"),
                     why=getattr(r, f"why_{lang}"),
                 )
+                + _caveat(getattr(r, f"caveat_{lang}"), lang)
             )
         lines.append("")
     lines.append(t["issues"])
-    from analysis.assessment.export import SEVERITY, STATUS
-
-    table = pd.DataFrame(
-        {
-            t["cols"][0]: a.issues["rank"],
-            t["cols"][1]: [SEVERITY[lang][s] for s in a.issues["severity"]],
-            t["cols"][2]: [
-                STATUS[lang][s] + (f"（{n}）" if lang == "zh" and n else f" ({n})" if n else "")
-                for s, n in zip(a.issues["status"], a.issues["note"], strict=True)
-            ],
-            t["cols"][3]: a.issues["issue_id"],
-            t["cols"][4]: a.issues[f"title_{lang}"],
-        }
-    )
-    lines.append(format_table(table) if len(table) else "-")
+    lines += issue_lines(a, lang)
     if a.stale_reviews:
         lines += ["", t["stale"].format(ids=", ".join(s["issue_id"] for s in a.stale_reviews))]
     return "\n".join(lines)
+
+
+def _caveat(note, lang: str) -> str:
+    if not isinstance(note, str) or not note.strip():
+        return ""
+    return f"注意：{note}。" if lang == "zh" else f" Note: {note}."
+
+
+def _status(status: str, note: str, lang: str) -> str:
+    from analysis.assessment.export import STATUS
+
+    text = STATUS[lang][status]
+    if note:
+        text += f"：{note}" if lang == "zh" else f": {note}"
+    return text
+
+
+def issue_lines(a, lang: str) -> list[str]:
+    """Each issue as two lines: rank, severity, status (with the note) and id; then its full title."""
+    from analysis.assessment.export import SEVERITY
+
+    out = []
+    for i in a.issues.itertuples():
+        out.append(f"{i.rank:>2}. [{SEVERITY[lang][i.severity]} · {_status(i.status, i.note, lang)}] {i.issue_id}")
+        out.append(f"    {getattr(i, f'title_{lang}')}")
+    return out or ["-"]
+
+
+def question_lines(a, lang: str) -> list[str]:
+    """The open questions in rank order, in full, each with the rank of its issue."""
+    from analysis.assessment.export import SEVERITY
+
+    out = []
+    for q in a.questions.itertuples():
+        head = f"{q.rank:>2}. [{SEVERITY[lang][q.severity]} · {_status(q.status, '', lang)}]"
+        out.append(f"{head} {getattr(q, f'question_{lang}')}")
+    return out or ["-"]
 
 
 def issues_csv_frame(a) -> pd.DataFrame:
@@ -177,7 +196,6 @@ def cmd_questions(args: argparse.Namespace) -> int:
     """``closeout questions``: the open questions for the grantee, in rank order; --xlsx writes the workbook."""
     from analysis import metrics
     from analysis.assessment import assess
-    from analysis.assessment.export import SEVERITY, STATUS
     from analysis.cli import emit
     from analysis.load import load_report
 
@@ -185,20 +203,10 @@ def cmd_questions(args: argparse.Namespace) -> int:
     a = assess(load_report(args.report), args.profile)
     if args.xlsx:
         _write_xlsx(a, args.xlsx, args.lang)
-    t = _T[args.lang]
-    q = a.questions
     if args.format == "table":
-        frame = pd.DataFrame(
-            {
-                t["qcols"][0]: q["rank"],
-                t["qcols"][1]: [SEVERITY[args.lang][s] for s in q["severity"]],
-                t["qcols"][2]: [STATUS[args.lang][s] for s in q["status"]],
-                t["qcols"][3]: q[f"question_{args.lang}"],
-            }
-        )
-        emit(frame, "table")
+        print("\n".join(question_lines(a, args.lang)))
     else:
-        emit(q, args.format)
+        emit(a.questions, args.format)
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
@@ -11,6 +12,8 @@ from analysis.assessment.numbers import figure_text, interval_text, is_uncertain
 from analysis.load import Report
 
 TARGET_EXTRA = [
+    "caveat_zh",
+    "caveat_en",
     "achieved_lo",
     "achieved_hi",
     "attainment_lo",
@@ -139,6 +142,8 @@ def targets(report: Report) -> pd.DataFrame:
             r_zh, r_en = "无法计算", "cannot be computed"
         t.update(
             {
+                "caveat_zh": str(t["note_zh"] or ""),
+                "caveat_en": re.sub(r"\b([a-z]+)_([a-z]+)\b", r"\1-\2", str(t["note_en"] or "")),
                 "is_approximate": uncertain,
                 "achieved_lo": lo,
                 "achieved_hi": hi,

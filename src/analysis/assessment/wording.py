@@ -53,6 +53,20 @@ def _join(items: list[str], lang: str, limit: int = 3) -> str:
     return "; ".join(items) + (" and others" if more else "")
 
 
+def _now_other(h: dict, lang: str, unit: str, sep: str | None = None) -> str:
+    """'（现为 5.34 倍，按另一个数字为 5.24 倍）' for a headline with a value under the other reading."""
+    if "now" not in h:
+        return ""
+    fmt = times if unit.strip() in ("倍", "times") else (lambda v: f"{v:.2f}")
+    about = ("约 " if lang == "zh" else "about ") if h.get("approximate") else ""
+    other = " / ".join(f"{about}{fmt(v)}{unit}" for v in h["other"])
+    if lang == "zh":
+        text = f"现为 {fmt(h['now'])}{unit}，按另一个数字为 {other}"
+        return f"{sep}{text}" if sep else f"（{text}）"
+    text = f"now {fmt(h['now'])}{unit}, {other} with the other figure"
+    return f"{sep}{text}" if sep else f" ({text})"
+
+
 def impact(m: Measure, ctx: Context, lang: str) -> str:
     """Which headline numbers depend on the issue (one or two sentences)."""
     zh = lang == "zh"
@@ -80,11 +94,15 @@ def impact(m: Measure, ctx: Context, lang: str) -> str:
                 else "this line's execution rate and the explanation the funder asks for"
             )
         elif h["what"] == "target":
-            parts.append(
-                f"目标「{h['label_zh']}」的完成率" if zh else f'the attainment of the target "{h["label_en"]}"'
-            )
+            if zh:
+                parts.append(f"目标「{h['label_zh']}」的完成率" + _now_other(h, "zh", " 倍"))
+            else:
+                parts.append(f'the attainment of the target "{h["label_en"]}"' + _now_other(h, "en", " times"))
         elif h["what"] == "cost":
-            parts.append(f"单位产出成本（{h['label_zh']}）" if zh else f"the cost per output ({h['label_en']})")
+            if zh:
+                parts.append(f"单位产出成本（{h['label_zh']}" + _now_other(h, "zh", " 元", sep="：") + "）")
+            else:
+                parts.append(f"the cost per output ({h['label_en']}" + _now_other(h, "en", " yuan", sep=": ") + ")")
         elif h["what"] == "intensity":
             parts.append("人均服务量" if zh else "the output per worker")
     parts = list(dict.fromkeys(parts))
@@ -118,6 +136,7 @@ def describe(cause: Cause, m: Measure, ctx: Context) -> dict:
         "narrative": _narrative,
         "conflict": _conflict,
         "revision": _revision,
+        "change": _change,
         "scope": _scope,
         "part_whole": _part_whole,
         "list_count": _list_count,
@@ -187,16 +206,31 @@ def _budget(cause: Cause, m: Measure, ctx: Context) -> dict:
             "evidence": evidence,
         }
     amount = num(m.money_yuan or 0)
-    first = evidence[0] if evidence else {"check_zh": "", "check_en": ""}
+    local = next((f for f in cause.findings if f["kind"] == "localise"), None)
+    if n == 1:
+        title_zh, title_en = evidence[0]["check_zh"], evidence[0]["check_en"]
+        expl_zh = "只有这一处加总对不上，表中其余的加总都成立；可能是这一行或合计行的笔误。" + _NO_EXPLANATION[0]
+        expl_en = (
+            "Only this sum fails and the table's other sums hold: probably a slip in this row or in the "
+            "total. " + _NO_EXPLANATION[1]
+        )
+    else:
+        title_zh = f"预算表有 {n} 处加总对不上，无法用单独一格的笔误解释（最大相差 {amount} 元）。"
+        title_en = (
+            f"{n} sums of the budget table fail, and no single mistyped cell explains them (up to {amount} yuan off)."
+        )
+        expl_zh = clean(str(local["message_zh"])) if local is not None else "表中可能至少有两处独立的错误。"
+        expl_en = (
+            clean(str(local["message_en"])) if local is not None else "The table probably has at least two errors."
+        )
     return {
-        "title_zh": f"预算表的加总对不上（相差 {amount} 元）。",
-        "title_en": f"A sum of the budget table does not add up ({amount} yuan off).",
-        "explanation_zh": first["check_zh"] + "没有任何单独一格的笔误能解释全部不平的加总，表中可能有不止一处错误。",
-        "explanation_en": first["check_en"] + " No single mistyped cell explains every failing sum; the table may "
-        "have more than one error.",
-        "question_zh": f"请核对预算表并提供各行的支出凭证，说明相差的 {amount} 元从何而来。",
-        "question_en": f"Please check the budget table, send the receipts for its lines and explain the "
-        f"{amount} yuan difference.",
+        "title_zh": title_zh,
+        "title_en": title_en,
+        "explanation_zh": expl_zh,
+        "explanation_en": expl_en,
+        "question_zh": f"请核对预算表并提供各行的支出凭证，说明对不上的 {amount} 元从何而来、正确的数字是多少。",
+        "question_en": f"Please check the budget table, send the receipts for its lines, and say where the "
+        f"{amount} yuan difference comes from and which numbers are right.",
         "evidence": evidence,
     }
 
@@ -372,6 +406,10 @@ def _pair_row(p: dict, ctx: Context) -> dict:
 
 
 def _slip(a: pd.Series, b: pd.Series) -> tuple[str, str] | None:
+    """Whether two conflicting values are one typing slip apart (numbers of three digits or more only: small
+    numbers are one digit apart too often to mean anything)."""
+    if min(abs(float(a["value"])), abs(float(b["value"]))) < 100:
+        return None
     for new, kind, _how in checks.digit_edits(float(a["value"])):
         if abs(new - float(b["value"])) < 1e-9 and kind in ("transposition", "change"):
             return (
@@ -406,11 +444,11 @@ def _conflict(cause: Cause, m: Measure, ctx: Context) -> dict:
     if len(metrics_in) == 1:
         title_zh = (
             f"「{a['metric_zh']}」在{s1z}为 {figure_text(first, 'zh')}，在{s2z}为 "
-            f"{figure_text(second, 'zh')}（相差 {times(worst['ratio'])} 倍），{when_zh}。"
+            f"{figure_text(second, 'zh')}（较大者是较小者的 {times(worst['ratio'])} 倍），{when_zh}。"
         )
         title_en = (
             f"{a['metric_en']} is {figure_text(first, 'en')} in {s1e} but {figure_text(second, 'en')} in "
-            f"{s2e} ({times(worst['ratio'])} times as many); {when_en}."
+            f"{s2e} (the larger is {times(worst['ratio'])} times the smaller); {when_en}."
         )
     else:
         title_zh = (
@@ -477,12 +515,12 @@ def _conflict(cause: Cause, m: Measure, ctx: Context) -> dict:
     ]
     q_zh = (
         f"请说明{s1z}与{s2z}的数字分别统计到哪一天、统计范围是否相同，并确认项目期末的准确数字："
-        + _join(list(dict.fromkeys(asks_zh)), "zh")
+        + _join(list(dict.fromkeys(asks_zh)), "zh", 10)
         + "？"
     )
     q_en = (
         f"Please say up to which date the numbers in {s1e} and {s2e} count, and whether they count the same "
-        f"work, and confirm the final numbers: " + _join(list(dict.fromkeys(asks_en)), "en") + "?"
+        f"work, and confirm the final numbers: " + _join(list(dict.fromkeys(asks_en)), "en", 10) + "?"
     )
     return {
         "title_zh": title_zh,
@@ -533,6 +571,24 @@ def _revision(cause: Cause, m: Measure, ctx: Context) -> dict:
     }
 
 
+def _change(cause: Cause, m: Measure, ctx: Context) -> dict:
+    r = _pair_row(cause.pairs[0], ctx)
+    sa, sb = section_text(r["section_a"], "zh"), section_text(r["section_b"], "zh")
+    ea, eb = section_text(r["section_a"], "en"), section_text(r["section_b"], "en")
+    return {
+        "title_zh": f"「{r['measure_zh']}」在{sa}为 {r['value_a_zh']}，在{sb}为 {r['value_b_zh']}"
+        "（两次报告之间有变化）。",
+        "title_en": f"{r['measure_en']} is {r['value_a_en']} in {ea} and {r['value_b_en']} in {eb} "
+        "(it changed between the two reports).",
+        "explanation_zh": "这一数字不是累计数，不同时点的数字可以不同，不构成矛盾。",
+        "explanation_en": "This count is not a running total, so it may differ between two points in time; "
+        "that is no contradiction.",
+        "question_zh": f"请确认「{r['measure_zh']}」在项目期末的数字。",
+        "question_en": f"Please confirm the end-of-project number for {r['measure_en']}.",
+        "evidence": [_pair_row(p, ctx) for p in cause.pairs],
+    }
+
+
 def _scope(cause: Cause, m: Measure, ctx: Context) -> dict:
     p = cause.pairs[0]
     a, b = ctx.fig.loc[p["a"]], ctx.fig.loc[p["b"]]
@@ -553,9 +609,26 @@ def _scope(cause: Cause, m: Measure, ctx: Context) -> dict:
 
 def _part_whole(cause: Cause, m: Measure, ctx: Context) -> dict:
     part, whole, top = m.data.get("part"), m.data.get("whole"), m.data.get("top")
+    pl = metrics.places(ctx.report)
+    if m.data.get("parts") is not None:
+        parts = m.data["parts"]
+        names_zh = "、".join(str(pl.loc[p, "name_zh"]) for p in dict.fromkeys(parts["place_id"]) if p in pl.index)
+        names_en = ", ".join(str(pl.loc[p, "name_en"]) for p in dict.fromkeys(parts["place_id"]) if p in pl.index)
+        label_zh, label_en = str(whole["metric_zh"]), str(whole["metric_en"])
+        total = num(m.data["total"])
+        return {
+            "title_zh": f"{names_zh}的「{label_zh}」合计至少 {total}，多于整个项目的 {figure_text(whole, 'zh')}。",
+            "title_en": f"{names_en} add up to at least {total} for {label_en}, more than the whole project's "
+            f"{figure_text(whole, 'en')}.",
+            "explanation_zh": "各地的数字可能有重复计算（同一工作被几个地方都算上），或全项目的数字不完整。"
+            + _NO_EXPLANATION[0],
+            "explanation_en": "The places' numbers may overlap (the same work counted by several places), or the "
+            "project total is incomplete. " + _NO_EXPLANATION[1],
+            "question_zh": f"全项目的「{label_zh}」是多少？各地的数字是否有重复计算？",
+            "question_en": f"What is the project's total for {label_en}, and do the places' numbers overlap?",
+        }
     if part is None:
         return _rule(cause, m, ctx)
-    pl = metrics.places(ctx.report)
     name_zh = pl.loc[part["place_id"], "name_zh"] if part["place_id"] in pl.index else ""
     name_en = pl.loc[part["place_id"], "name_en"] if part["place_id"] in pl.index else ""
     sw_zh, sw_en = section_text(whole["section"], "zh"), section_text(whole["section"], "en")
@@ -601,8 +674,7 @@ def _list_count(cause: Cause, m: Measure, ctx: Context) -> dict:
     if n > stated:
         expl_zh = (
             f"名单比计数多 {n - stated:g} 项：可能计数没有随名单更新，"
-            "或名单中有的不应计入（如重复或个人与单位分开计）。"
-            + _NO_EXPLANATION[0]
+            "或名单中有的不应计入（如重复或个人与单位分开计）。" + _NO_EXPLANATION[0]
         )
         expl_en = (
             f"The list has {n - stated:g} more than the count: the count may not have been updated when the "

@@ -209,7 +209,7 @@ def build(
     os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; the published folder follows the umask
     # The scratch (kernel spec, snapshot, the kernels' working directory) lives inside the temporary folder:
     # a killed build leaves nothing in the system temp folder, and the next build's recover() removes both.
-    scratch = tmp / ".scratch"
+    scratch = tmp.resolve() / ".scratch"  # absolute: papermill runs each notebook from inside it
     published = final
     old_jupyter_path = os.environ.get("JUPYTER_PATH")
     old_snapshot = os.environ.get(snapshot.ENV)

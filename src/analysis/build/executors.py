@@ -40,6 +40,7 @@ WARM_IMPORTS = (
     "IPython.display",
     "analysis.checks",
     "analysis.load",
+    "analysis.parameters",
     "analysis.metrics",
     "analysis.plots",
     "analysis.present",

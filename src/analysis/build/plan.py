@@ -56,8 +56,11 @@ def notebook_parameters(
 
 
 def generated_names(report) -> tuple[str, ...]:
-    """File stems the build writes itself beside the district pages: a place id may not be one of them."""
-    return ("index", "overview", report.id)
+    """File stems the build writes itself beside the district pages: a place id may not be one of them
+    (validation refuses them too: :data:`analysis.model.RESERVED_PAGE_NAMES` and the report's own id)."""
+    from analysis.model import RESERVED_PAGE_NAMES
+
+    return (*RESERVED_PAGE_NAMES, report.id)
 
 
 def plan(report, report_dir: Path, places: list[str] | None, lang: str, profile: str | None) -> list[Job]:

@@ -13,6 +13,7 @@ from analysis.present.formats import (
     MISSING,
     _amount,
     _missing,
+    _printed,
     approx,
     attainment_ratio,
     fmt_date,
@@ -39,11 +40,18 @@ from analysis.present.labels import (
 )
 from analysis.present.render import para, render, section, source_text, table, tech_details
 
-_PLACE_SUFFIXES = ("新区", "街道", "社区", "区", "县", "镇", "村", "市")
 _CODE_WORD = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
 
 
-_SECTION_REF = re.compile(r"(?<![\u3400-\u9fff])([一二三四五六七八九十]{1,3})((?:\.\d+)*\)?)(?![\u3400-\u9fff])")
+_SECTION_REF = re.compile(
+    r"(?<![\u3400-\u9fff])([一二三四五六七八九十]{1,3})((?:\.\d+)*\)?)(?![\u3400-\u9fff])"
+)
+
+
+def _unit_ids() -> set[str]:
+    from analysis import units
+
+    return set(units.unit_ids())
 
 
 def plain(text, lang: str) -> str:
@@ -59,7 +67,7 @@ def plain(text, lang: str) -> str:
     if _missing(text):
         return MISSING
     text = _CODE_WORD.sub(
-        lambda m: unit_word(m.group(0), lang) if has_label(f"unit.{m.group(0)}") else m.group(0), str(text)
+        lambda m: unit_word(m.group(0), lang) if m.group(0) in _unit_ids() else m.group(0), str(text)
     )
     if lang == "en":
         text = _SECTION_REF.sub(lambda m: section_number(m.group(1) + m.group(2)), text)
@@ -152,16 +160,11 @@ def footer(report, lang: str) -> Markup:
 # --- districts
 
 
-def _short_name(name: str) -> str:
-    return next(
-        (name[: -len(s)] for s in _PLACE_SUFFIXES if name.endswith(s) and len(name) > len(s) + 1), name
-    )
-
-
 def named_in_source(report, place_id: str) -> bool:
-    """Whether the source text names the place (its name with or without 区/县 …)."""
-    name = str(report.places.set_index("place_id").loc[place_id, "name_zh"])
-    return _short_name(name) in report.source_text
+    """Whether the source text names the place (``metrics.place_mentions``)."""
+    from analysis.metrics import place_mentions
+
+    return bool(place_mentions(report, place_id))
 
 
 def silent_districts(report) -> list[dict]:
@@ -335,11 +338,22 @@ def intensity_table(
     frame = intensity.assign(
         _label=localized(intensity, "label", lang),
         _team=team_labels(report, intensity, lang),
+        _days_basis=localized(intensity, "days_basis", lang),
         _output=[
-            _amount(v, u, lang, a)
-            for v, u, a in zip(intensity["output_value"], intensity["output_unit"], approx_rows)
+            _amount(v, u, lang, z, a)
+            for v, u, z, a in zip(
+                intensity["output_value"],
+                intensity["output_unit"],
+                _printed(intensity, "output_unit_zh"),
+                approx_rows,
+            )
         ],
-        _workers=[_amount(v, u, lang) for v, u in zip(intensity["workers"], intensity["workers_unit"])],
+        _workers=[
+            _amount(v, u, lang, z)
+            for v, u, z in zip(
+                intensity["workers"], intensity["workers_unit"], _printed(intensity, "workers_unit_zh")
+            )
+        ],
         _per=[
             approx(fmt_number(v, lang, 1), lang, a)
             for v, a in zip(intensity["output_per_worker"], approx_rows)
@@ -358,6 +372,7 @@ def intensity_table(
             ("_workers", "col.workers", "text_num"),
             ("_per", "col.output_per_worker", "text_num"),
             ("days", "col.days", "number"),
+            ("_days_basis", "col.days_basis", "text"),
             ("_per_day", "col.output_per_worker_day", "text_num"),
             ("output_figure_id", "col.figure_ids", "ids"),
         ],
@@ -384,18 +399,20 @@ def places_table(places: pd.DataFrame, lang: str) -> Markup:
 
 
 def mentions(report, place_id: str, lang: str, limit: int = 8, width: int = 90) -> Markup:
-    """Where the source text names the place (its name with or without 区/县 …), as short quotes."""
+    """Where the source text names the place (``metrics.place_mentions``: the full name, or the short name
+    standing alone; not inside an organisation's name), as short quotes."""
+    from analysis.metrics import place_mentions
+
     places = report.places.set_index("place_id")
     name = str(places.loc[place_id, "name_zh"])
-    short = _short_name(name)
     text = report.source_text
     hits = []
-    for m in re.finditer(re.escape(short), text):
-        stops = [text.rfind(c, 0, m.start()) + 1 for c in "。；\n"]
-        start = max(stops + [m.start() - width // 2])
-        end_candidates = [i + 1 for i in (text.find(c, m.end()) for c in "。；\n") if i >= 0]
-        end = min(end_candidates + [m.end() + width // 2, len(text)])
-        sec = next((s.key for s in report.sections if s.start <= m.start() < s.end), "")
+    for m_start, m_end in place_mentions(report, place_id):
+        stops = [text.rfind(c, 0, m_start) + 1 for c in "。；\n"]
+        start = max(stops + [m_start - width // 2])
+        end_candidates = [i + 1 for i in (text.find(c, m_end) for c in "。；\n") if i >= 0]
+        end = min(end_candidates + [m_end + width // 2, len(text)])
+        sec = next((s.key for s in report.sections if s.start <= m_start < s.end), "")
         snippet = text[start:end].strip()
         if start > 0 and start not in stops:
             snippet = "…" + snippet
@@ -425,6 +442,7 @@ def attainment_table(attainment: pd.DataFrame, lang: str) -> Markup:
     if attainment.empty:
         return para(t("table.empty", lang), "empty")
     achieved_units = attainment["achieved_unit"].fillna("").astype(str).str.split(";").str[0]
+    achieved_zh = _printed(attainment, "achieved_unit_zh").fillna("").astype(str).str.split(";").str[0]
     approx_rows = attainment.get("is_approximate", pd.Series(False, index=attainment.index)).fillna(False)
     ratio = attainment_ratio(attainment)
     differ = [units_differ(r) for _, r in attainment.iterrows()]
@@ -432,17 +450,23 @@ def attainment_table(attainment: pd.DataFrame, lang: str) -> Markup:
     why = localized(attainment, "why", lang) if any(c.startswith("why_") for c in attainment) else notes * 0
     frame = attainment.assign(
         _label=localized(attainment, "label", lang),
-        _target=[_amount(v, u, lang) for v, u in zip(attainment["target_value"], attainment["unit"])],
+        _target=[
+            _amount(v, u, lang, z)
+            for v, u, z in zip(
+                attainment["target_value"], attainment["unit"], _printed(attainment, "unit_zh")
+            )
+        ],
         _achieved=[
-            _amount(v, u, lang, a)
-            for v, u, a in zip(attainment["achieved_value"], achieved_units, approx_rows)
+            _amount(v, u, lang, z, a)
+            for v, u, z, a in zip(attainment["achieved_value"], achieved_units, achieved_zh, approx_rows)
         ],
         _ratio=[
             approx(fmt_pct(r, lang), lang, a) + (" †" if d else "")
             for r, a, d in zip(ratio, approx_rows, differ)
         ],
         _note=[
-            t("alt.sep", lang).join(plain(x, lang) for x in (n, w) if isinstance(x, str) and x.strip()) or MISSING
+            t("alt.sep", lang).join(plain(x, lang) for x in (n, w) if isinstance(x, str) and x.strip())
+            or MISSING
             for n, w in zip(notes, why if len(why) == len(notes) else notes * 0)
         ],
         _row_cls=["differs" if d else "" for d in differ],
@@ -635,7 +659,10 @@ def cost_table(costs: pd.DataFrame, lang: str) -> Markup:
         _label=localized(costs, "label", lang),
         _caveat=[plain(c, lang) for c in localized(costs, "caveat", lang)],
         _output=[
-            _amount(v, u, lang, a) for v, u, a in zip(costs["output_value"], costs["unit"], approx_rows)
+            _amount(v, u, lang, z, a)
+            for v, u, z, a in zip(
+                costs["output_value"], costs["unit"], _printed(costs, "unit_zh"), approx_rows
+            )
         ],
         _cost=[
             approx(fmt_number(v, lang), lang, a) for v, a in zip(costs["cost_per_output_yuan"], approx_rows)

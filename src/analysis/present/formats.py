@@ -10,7 +10,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from analysis.present.labels import has_label, t
+from analysis import units
+from analysis.present.labels import t
 
 MISSING = "—"
 APPROX_QUALIFIERS = ("approximate", "lower_bound", "estimate")
@@ -114,26 +115,32 @@ def fmt_value(row, lang: str) -> str:
 
 
 def _unit(row, lang: str) -> str:
-    """The unit word of a figure row in ``lang`` (the report's own word on Chinese pages)."""
-    if lang == "zh" and not _missing(row.get("unit_zh")):
-        unit_zh = str(row.get("unit_zh"))
-        return "元" if unit_zh in ("万元", "万", "千元") else unit_zh  # values are converted out of 万
-    return unit_word(row.get("unit"), lang)
+    """The unit word of a figure row in ``lang`` (``units.unit_label``: the report's own word on Chinese
+    pages, the units table's words otherwise)."""
+    return units.unit_label(row.get("unit"), lang, row.get("unit_zh"))
 
 
-def unit_word(unit, lang: str) -> str:
-    """A unit id as words (``person_times`` → 人次 / person-times); an unknown id with spaces for _."""
-    if _missing(unit) or not str(unit).strip():
+def unit_word(unit, lang: str, unit_zh=None) -> str:
+    """A unit id as words (``person_times`` → 人次 / person-times; ``unit_zh``: the unit as printed, used on
+    Chinese pages); an unknown id with spaces for _."""
+    if (_missing(unit) or not str(unit).strip()) and _missing(unit_zh):
         return ""
-    key = f"unit.{unit}"
-    return t(key, lang) if has_label(key) else str(unit).replace("_", " ")
+    return units.unit_label(unit, lang, unit_zh)
 
 
-def _amount(value, unit, lang: str, approximate=False) -> str:
-    """'52,444 户' / '52,444 households' (约 / ≈ when ``approximate``)."""
+def _amount(value, unit, lang: str, unit_zh=None, approximate=False) -> str:
+    """'52,444 户' / '52,444 households' (``unit_zh``: the unit as printed, shown on Chinese pages; 约 / ≈
+    when ``approximate``)."""
     if _missing(value):
         return MISSING
-    return f"{approx(fmt_number(value, lang), lang, approximate)} {unit_word(unit, lang)}".strip()
+    return f"{approx(fmt_number(value, lang), lang, approximate)} {unit_word(unit, lang, unit_zh)}".strip()
+
+
+def _printed(frame: pd.DataFrame, column: str) -> pd.Series:
+    """The printed-unit column of a metrics frame (all missing when the frame has none)."""
+    return (
+        frame[column] if column in frame else pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    )
 
 
 def split_ids(value) -> list[str]:
