@@ -60,6 +60,7 @@ from analysis.build.publish import (
     index_page,
     manifest,
     metrics_frame,
+    publish_site,
     recover,
     report_products,
     run_checks_once,
@@ -116,6 +117,7 @@ __all__ = [
     "exporter",
     "headlines",
     "index_page",
+    "publish_site",
     "manifest",
     "metrics_frame",
     "notebook_parameters",
@@ -282,7 +284,7 @@ def finish(
         made = p.products.result()
         waited = time.monotonic() - waited
         lines, notes = made["headlines"]
-        (tmp / "index.html").write_text(index_page(report, jobs, results, lines, p.lang), encoding="utf-8")
+        publish_site(tmp, report, jobs, results, made, p.lang)
         write_csv(made["metrics"], tmp / "metrics.csv")
         if made["findings_error"] is not None:
             raise made["findings_error"]
@@ -609,17 +611,27 @@ def cmd_build(args: argparse.Namespace) -> int:
     if single:
         final = build(reports[0], places=args.places, **options)
         print(f"built {final / 'index.html'}")
+        _print_pdf(args, final)
         return 0
     if args.places:
         raise UsageError("--place needs a single report folder (it names places of one report)")
     batch = build_many(reports, **options)
     for folder in batch.built.values():
         print(f"built {folder / 'index.html'}")
+        _print_pdf(args, folder)
     if batch.portfolio is not None:
         print(f"portfolio {batch.portfolio}")
     if batch.failed:
         raise BatchFailures(batch.failed, len(batch.built) + len(batch.failed))
     return 0
+
+
+def _print_pdf(args: argparse.Namespace, folder: Path) -> None:
+    """With ``--pdf``: the overview printed to an A4 PDF beside it (headless Chromium)."""
+    if getattr(args, "pdf", False):
+        from analysis.present.pdf import print_pdf
+
+        print(f"printed {print_pdf(folder / 'overview.html', folder / 'overview.pdf')}")
 
 
 def register_cli(subparsers) -> None:
@@ -681,6 +693,11 @@ def register_cli(subparsers) -> None:
         default=None,
         help="how each worker runs a notebook: inside the worker process (inprocess, the default) or on a "
         "warm Jupyter kernel beside it (kernel: a crash in a notebook cannot take the worker down)",
+    )
+    p.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print the overview to an A4 PDF (OUT/<report-id>/overview.pdf) with headless Chromium",
     )
     p.set_defaults(func=cmd_build)
     from analysis.build import watch
