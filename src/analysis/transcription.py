@@ -91,9 +91,9 @@ def value_problems(frame: pd.DataFrame, columns: tuple[str, ...], rel: str, skip
     for col in columns:
         if col not in frame:
             continue
-        for i, value in frame[col].items():
-            quote = frame.at[i, "quote"]
-            if i in skip or pd.isna(value) or not isinstance(quote, str) or (derived is not None and derived[i]):
+        is_derived = derived if derived is not None else pd.Series(False, index=frame.index)
+        for i, value, quote, skip_derived in zip(frame.index, frame[col], frame["quote"], is_derived):
+            if i in skip or pd.isna(value) or not isinstance(quote, str) or skip_derived:
                 continue
             if not is_printed(float(value), quote):
                 hint = " (or is_derived true with a note saying how it was derived)" if derived is not None or \
