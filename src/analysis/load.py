@@ -489,6 +489,8 @@ def _read_source(folder: Path, meta: dict, rel_folder: str) -> tuple[str, list[S
         text = decode(raw)[0]
     except UnicodeDecodeError:
         return "", [], problems + [Problem(_display(src), None, None, "a UTF-8 or GB18030 text", "undecodable bytes")]
+    if not text.strip():
+        return "", [], problems + [Problem(_display(src), None, None, "the text of the report", "an empty file")]
     return text, split_sections(text), problems
 
 

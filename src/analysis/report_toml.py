@@ -90,6 +90,7 @@ def parse_toml(raw: bytes) -> dict:
 
 
 _PLAIN = {
+    "Illegal character '\\n'": "a line break inside a text (its closing double quote is missing)",
     "Unterminated string": "a text whose closing double quote is missing",
     "Invalid value": "a value that is not TOML (a text needs double quotes, a date is written 2020-01-25)",
     "Cannot overwrite a value": "a key given twice",

@@ -72,7 +72,8 @@ def _printed_list(quote: str) -> str:
         return "no number"
     shown = []
     for text, n in numbers:
-        item = text if text.replace(",", "") in (number(n), f"{n:.2f}") else f"{text} = {number(n)}"
+        words = any(c in "十百千万亿零〇一二两三四五六七八九" for c in text)
+        item = f"{text.lstrip('约至少不低于超过逾近大 ')} = {number(n)}" if words else number(n)
         if item not in shown:
             shown.append(item)
     return ", ".join(shown[:6]) + (", …" if len(shown) > 6 else "")
