@@ -154,7 +154,8 @@ def read_table(path: Path, table: model.Table, rel: str) -> tuple[pd.DataFrame |
         return None, [Problem(rel, None, None, "a text file (CSV)", f"a NUL byte at offset {text.index(chr(0))} "
                               "(is this a binary file, e.g. .xlsx renamed to .csv?)")]
     if not text.strip():
-        return None, [Problem(rel, None, None, f"a header row with columns {', '.join(table.columns)}",
+        listed = ", ".join(c for c in table.columns if c != "status")  # status: optional, added by closeout draft
+        return None, [Problem(rel, None, None, f"a header row with columns {listed}",
                               "an empty file")]
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
