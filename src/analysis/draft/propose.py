@@ -361,8 +361,13 @@ def propose(text: str, report_id: str, source: str) -> Draft:
         if not value_ok:
             continue
         quote = shortest_quote(text, sections, top, m.start, unit_end if word else m.end)
+        if len(find_quote(text, sections, top, quote)) != 1:
+            note = "the line occurs more than once in its section: extend the quote until it is unique"
+        value = m.value
+        if value < 0:  # counts and amounts are not negative in the data model; the sign stays in the quote
+            value, note = -value, "printed with a minus sign: check what it means (a balance? a decrease?)"
         figures.append({"start": m.start, "end": unit_end, "section": path, "label_zh": label,
-                        "value": m.value, "value_max": m.value_max, "unit": unit, "unit_zh": unit_zh,
+                        "value": value, "value_max": m.value_max, "unit": unit, "unit_zh": unit_zh,
                         "qualifier": qualifier, "is_approximate": bool(m.is_approximate),
                         "cutoff_date": cutoff, "sentence": sentence, "quote": quote, "note": note,
                         "is_cumulative": bool(re.search(r"累计|共计|总计|截止|截至",
