@@ -160,6 +160,9 @@ def test_cli_draft_validate_confirm(tmp_path, monkeypatch, capsys):
     assert "data/silver-2021/figures.csv, row 2, column status: expected confirmed" in "\n".join(err)
     _confirm(folder)
     assert main(["validate", str(folder)]) == 0
+    capsys.readouterr()
+    assert main(["extract", "--report", str(folder), "--unaccounted", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.strip().count("\n") == 0  # every numeric mention is a figure, cell or exclusion
     assert main(["draft", str(src), "--id", "silver-2021", "--out", "data"]) == 2  # never overwrites
     assert "already exists" in capsys.readouterr().err
 
