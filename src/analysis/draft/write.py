@@ -25,10 +25,10 @@ from analysis.errors import UsageError
 
 
 def cell(value) -> str:
-    """A CSV cell: numbers plain (30000, 19678.5), dates ISO, missing values empty.
+    """A CSV cell: numbers plain (30000, 31200.5), dates ISO, missing values empty.
 
-    >>> [cell(v) for v in (30000.0, 19678.5, None, float("nan"), dt.date(2020, 1, 28), "入户", 3)]
-    ['30000', '19678.5', '', '', '2020-01-28', '入户', '3']
+    >>> [cell(v) for v in (30000.0, 31200.5, None, float("nan"), dt.date(2021, 6, 30), "送餐", 3)]
+    ['30000', '31200.5', '', '', '2021-06-30', '送餐', '3']
     """
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
