@@ -211,7 +211,8 @@ def read_csv_table(path: Path, table: model.Table, rel: str) -> TableRead:
         return fail("a text file (CSV)", f"a NUL byte at offset {text.index(chr(0))} (is this a binary file, e.g. "
                     ".xlsx renamed to .csv?)")
     if not text.strip():
-        return fail(f"a header row with columns {', '.join(table.columns)}", "an empty file")
+        listed = ", ".join(c for c in table.columns if c != "status")  # status: optional, added by closeout draft
+        return fail(f"a header row with columns {listed}", "an empty file")
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as exc:
@@ -239,7 +240,8 @@ def table_from_rows(header: list[str], rows: list[tuple[int, list[str]]], table:
         if name not in known:
             close = difflib.get_close_matches(name, table.columns, n=1)
             hint = f" (did you mean {close[0]}?)" if close else ""
-            problems.append(Problem(rel, 1, name or "(blank)", f"only the columns {', '.join(table.columns)}",
+            listed = ", ".join(c for c in table.columns if c != "status")  # status: optional (closeout draft)
+            problems.append(Problem(rel, 1, name or "(blank)", f"only the columns {listed}",
                                     f"an unexpected column {name!r}{hint}", kind="unexpected column"))
     if len(set(header)) != len(header):
         dupes = sorted({h for h in header if header.count(h) > 1})
