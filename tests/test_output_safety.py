@@ -267,3 +267,18 @@ def test_read_only_output_is_one_line_and_the_previous_output_is_intact(mini_rep
     finally:
         if real:
             _umount(disk)
+
+
+@pytest.mark.parametrize("place_id", ["index", "overview", "mini"])
+def test_a_place_id_that_names_a_generated_page_never_overwrites_it(mini_report, capsys, place_id):
+    """A district whose id is a generated page's name (index, overview, the report id) is refused with one
+    located line before anything runs; nothing is built."""
+    places = mini_report / "places.csv"
+    places.write_text(places.read_text(encoding="utf-8").replace("jinjiang", place_id), encoding="utf-8")
+    for name in ("figures.csv",):
+        path = mini_report / name
+        path.write_text(path.read_text(encoding="utf-8").replace("jinjiang", place_id), encoding="utf-8")
+    code, err = run([*BUILD, str(mini_report), "--out", "out"], capsys)
+    assert code == EXIT_INPUT
+    assert "places.csv, row 3, column place_id" in err and repr(place_id) in err
+    assert not Path("out").exists()

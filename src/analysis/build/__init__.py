@@ -41,7 +41,6 @@ from analysis.build.executors import (
 )
 from analysis.build.plan import (
     DEFAULT_OUT,
-    DEFAULT_REPORT,
     DISTRICT_NOTEBOOK,
     NOTEBOOKS,
     OVERVIEW_NOTEBOOK,
@@ -60,6 +59,7 @@ from analysis.build.publish import (
     index_page,
     manifest,
     metrics_frame,
+    publish_site,
     recover,
     report_products,
     run_checks_once,
@@ -116,6 +116,7 @@ __all__ = [
     "exporter",
     "headlines",
     "index_page",
+    "publish_site",
     "manifest",
     "metrics_frame",
     "notebook_parameters",
@@ -282,7 +283,7 @@ def finish(
         made = p.products.result()
         waited = time.monotonic() - waited
         lines, notes = made["headlines"]
-        (tmp / "index.html").write_text(index_page(report, jobs, results, lines, p.lang), encoding="utf-8")
+        publish_site(tmp, report, jobs, results, made, p.lang)
         write_csv(made["metrics"], tmp / "metrics.csv")
         if made["findings_error"] is not None:
             raise made["findings_error"]
@@ -355,7 +356,7 @@ def _check_workers(workers: int | None) -> int:
 
 
 def build(
-    report_dir: str | Path = DEFAULT_REPORT,
+    report_dir: str | Path | None = None,
     *,
     places: list[str] | None = None,
     out: str | Path = DEFAULT_OUT,
@@ -387,6 +388,7 @@ def build(
     :mod:`analysis.engine`). The pages are the same bytes whichever executor and engine run them. ``runner``:
     an executor already started (``closeout watch`` keeps one warm between builds), used and left running.
     """
+    report_dir = _default_report() if report_dir is None else report_dir
     workers = _check_workers(workers)
     pages = len(places) + 1 if places and executor == "local" else None
     old_sigterm = _raise_on_sigterm()
@@ -592,7 +594,7 @@ class BatchFailures(BuildError):
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    reports = args.reports or [DEFAULT_REPORT]
+    reports = args.reports or [_default_report()]
     single = len(reports) == 1 and not (_GLOB & set(str(reports[0])))
     if args.scheduler and args.executor != "dask":
         raise UsageError("--scheduler needs --executor dask")
@@ -609,17 +611,27 @@ def cmd_build(args: argparse.Namespace) -> int:
     if single:
         final = build(reports[0], places=args.places, **options)
         print(f"built {final / 'index.html'}")
+        _print_pdf(args, final)
         return 0
     if args.places:
         raise UsageError("--place needs a single report folder (it names places of one report)")
     batch = build_many(reports, **options)
     for folder in batch.built.values():
         print(f"built {folder / 'index.html'}")
+        _print_pdf(args, folder)
     if batch.portfolio is not None:
         print(f"portfolio {batch.portfolio}")
     if batch.failed:
         raise BatchFailures(batch.failed, len(batch.built) + len(batch.failed))
     return 0
+
+
+def _print_pdf(args: argparse.Namespace, folder: Path) -> None:
+    """With ``--pdf``: the overview printed to an A4 PDF beside it (headless Chromium)."""
+    if getattr(args, "pdf", False):
+        from analysis.present.pdf import print_pdf
+
+        print(f"printed {print_pdf(folder / 'overview.html', folder / 'overview.pdf')}")
 
 
 def register_cli(subparsers) -> None:
@@ -635,7 +647,7 @@ def register_cli(subparsers) -> None:
         "reports",
         nargs="*",
         metavar="report",
-        help=f"report folder(s) or glob pattern(s) (default: {DEFAULT_REPORT})",
+        help=f"report folder(s) or glob pattern(s) (default: {_default_report()})",
     )
     p.add_argument(
         "--place",
@@ -672,7 +684,7 @@ def register_cli(subparsers) -> None:
         "--scheduler",
         metavar="ADDRESS",
         default=None,
-        help="with --executor dask: the scheduler to use, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster "
+        help="with --executor dask: the scheduler to use, e.g. tcp://SCHEDULER-HOST:8786 (default: a LocalCluster "
         "of --workers processes on this machine)",
     )
     p.add_argument(
@@ -682,7 +694,25 @@ def register_cli(subparsers) -> None:
         help="how each worker runs a notebook: inside the worker process (inprocess, the default) or on a "
         "warm Jupyter kernel beside it (kernel: a crash in a notebook cannot take the worker down)",
     )
+    p.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print the overview to an A4 PDF (OUT/<report-id>/overview.pdf) with headless Chromium",
+    )
     p.set_defaults(func=cmd_build)
     from analysis.build import watch
 
-    watch.register_cli(subparsers, {"report": DEFAULT_REPORT, "out": DEFAULT_OUT, "workers": os.cpu_count() or 1})
+    watch.register_cli(subparsers, {"report": _default_report(), "out": DEFAULT_OUT, "workers": os.cpu_count() or 1})
+
+
+def _default_report() -> Path:
+    from analysis.locate import default_report_dir
+
+    return default_report_dir(strict=False)
+
+
+def __getattr__(name: str):
+    """``DEFAULT_REPORT``: the default report folder, found in the data when asked (:mod:`analysis.locate`)."""
+    if name == "DEFAULT_REPORT":
+        return _default_report()
+    raise AttributeError(name)
