@@ -31,13 +31,9 @@ from dataclasses import dataclass
 #: What an expression may refer to.
 FIGURE_REF = r"F\d{3,}"
 CELL_REF = r"budget\.[a-z0-9][a-z0-9_-]*\.[a-z][a-z_]*"
-_TOKEN = re.compile(
-    rf"\s*(?:(?P<ref>{CELL_REF}|{FIGURE_REF})|(?P<num>\d+(?:\.\d+)?|\.\d+)|(?P<op>[-+*/×÷%()−]))"
-)
+_TOKEN = re.compile(rf"\s*(?:(?P<ref>{CELL_REF}|{FIGURE_REF})|(?P<num>\d+(?:\.\d+)?|\.\d+)|(?P<op>[-+*/×÷%()−]))")
 _OP_NAMES = {"×": "*", "÷": "/", "−": "-"}
-EXPECTED = (
-    "figure ids, budget.<line>.<column> cells and numbers joined by + - × ÷ (or * /), with % and parentheses"
-)
+EXPECTED = "figure ids, budget.<line>.<column> cells and numbers joined by + - × ÷ (or * /), with % and parentheses"
 
 Interval = tuple[float, float]
 

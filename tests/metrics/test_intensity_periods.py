@@ -27,9 +27,7 @@ def team_report(cutoff: str | None, start=None, end=None, pauses=()) -> object:
                 "end_date": end,
             }
         ],
-        team_pauses=[
-            {"team_id": "hotline", "pause_start": a, "pause_end": b, "note": None} for a, b in pauses
-        ],
+        team_pauses=[{"team_id": "hotline", "pause_start": a, "pause_end": b, "note": None} for a, b in pauses],
         intensities=[
             {
                 "intensity_id": "calls",

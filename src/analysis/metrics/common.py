@@ -71,9 +71,7 @@ def section_rank(section: str) -> tuple[int, tuple[int, ...]]:
     tens, ten, units = top.partition("十")
     try:
         if ten:
-            number = (_NUMERALS.index(tens) + 1 if tens else 1) * 10 + (
-                _NUMERALS.index(units) + 1 if units else 0
-            )
+            number = (_NUMERALS.index(tens) + 1 if tens else 1) * 10 + (_NUMERALS.index(units) + 1 if units else 0)
         else:
             number = _NUMERALS.index(top) + 1
     except ValueError:
@@ -164,10 +162,7 @@ def _figures(report: Report) -> pd.DataFrame:
     order = np.empty(len(keys), dtype=int)
     order[ranked] = np.arange(len(keys))
     fig["order"] = order
-    bounds = [
-        figure_interval(r.value, r.value_max, r.qualifier, r.is_approximate, r.quote)
-        for r in fig.itertuples()
-    ]
+    bounds = [figure_interval(r.value, r.value_max, r.qualifier, r.is_approximate, r.quote) for r in fig.itertuples()]
     fig["lo"] = [b[0] for b in bounds]
     fig["hi"] = [b[1] for b in bounds]
     labels = report.metrics.set_index("metric")
@@ -275,16 +270,6 @@ def budget_lines(report: Report) -> pd.DataFrame:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", str(text).lower()).strip("_")
-
-
-def _unit_text(unit: str) -> str:
-    return {
-        "household_times": "household-times",
-        "person_times": "person-times",
-        "worker_times": "worker deployments",
-        "vehicle_times": "vehicle-times",
-    }.get(unit, unit.replace("_", " "))
-
 
 
 def topmost(report: Report, place_ids: set[str]) -> list[str]:

@@ -168,9 +168,7 @@ def place_reach(report: Report) -> pd.DataFrame:
         total = stated["lo"].sum() if len(stated) else math.nan
         note = ""
         if len(stated):
-            parts = " + ".join(
-                f"{fmt_number(v)} ({f})" for f, v in zip(stated.index, stated["value"], strict=True)
-            )
+            parts = " + ".join(f"{fmt_number(v)} ({f})" for f, v in zip(stated.index, stated["value"], strict=True))
             note = f"stated: {parts}"
         rows.append(
             {

@@ -23,15 +23,39 @@ from analysis.load import Report
 PLACE_SUFFIXES = ("新区", "街道", "社区", "区", "县", "镇", "乡", "村", "市", "省")
 #: Words that end the name of an organisation (not of a government body: 锦江区民政局 is about the district).
 ORG_SUFFIXES = (
-    "中心", "协会", "学会", "基金会", "公司", "集团", "医院", "学校", "小学", "中学", "大学", "学院", "银行",
-    "研究院", "研究所", "事务所", "联合会", "商会", "促进会", "俱乐部", "工作室", "服务社", "合作社", "超市",
-    "酒店", "报社", "电视台", "福彩", "体彩",
+    "中心",
+    "协会",
+    "学会",
+    "基金会",
+    "公司",
+    "集团",
+    "医院",
+    "学校",
+    "小学",
+    "中学",
+    "大学",
+    "学院",
+    "银行",
+    "研究院",
+    "研究所",
+    "事务所",
+    "联合会",
+    "商会",
+    "促进会",
+    "俱乐部",
+    "工作室",
+    "服务社",
+    "合作社",
+    "超市",
+    "酒店",
+    "报社",
+    "电视台",
+    "福彩",
+    "体彩",
 )
 # One word after the place name that ends in an organisation suffix: CJK or Latin letters, no digit, no
 # punctuation and none of the function words that end a name (的 和 与 及 在 等 …).
-_ORG_RUN = re.compile(
-    r"(?:(?![的和与及在对向为从等是了各])[^\W\d_]){0,16}?(?:" + "|".join(ORG_SUFFIXES) + ")"
-)
+_ORG_RUN = re.compile(r"(?:(?![的和与及在对向为从等是了各])[^\W\d_]){0,16}?(?:" + "|".join(ORG_SUFFIXES) + ")")
 # What may follow a short name for it to stand alone.
 _SHORT_END = re.compile(
     r"[、，,。；;：:）)\s]|[和与及等由的在是为有共也已将从对向内各全]|[0-9一二两三四五六七八九十几多]|"
