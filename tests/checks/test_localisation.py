@@ -4,6 +4,7 @@ digit, an added digit, a sign."""
 from __future__ import annotations
 
 import pytest
+from checks_fixtures import TRANSPOSED, TWO_ERRORS, budget_report, ids, one
 
 from analysis import checks as c
 from engine_data import line, make_report, total
@@ -60,3 +61,62 @@ def test_sign_edits_are_offered_last():
     """digit_edits offers the opposite sign as the last, least likely kind."""
     edits = {v: k for v, k, _ in c.digit_edits(-1687.5)}
     assert edits[1687.5] == "sign" and edits[-1678.5] == "transposition"
+
+
+def test_transposed_digits_are_localised():
+    """One swapped digit pair breaks three identities; 19678.5 → 19687.5 explains them all."""
+    out = c.run_checks(budget_report(TRANSPOSED))
+    assert ids(out) == {
+        "budget_remaining:masks": "error",
+        "budget_sum:actual_yuan": "error",
+        "budget_sum:remaining_from_lines": "error",
+        "localise:budget": "info",
+    }
+    loc = one(out, "localise:budget")
+    assert "all 3 failing budget sums" in loc["message_en"]
+    assert "19687.5, not 19678.5 (digits 7 and 8 transposed)" in loc["message_en"]
+    assert loc["figure_ids"].startswith("budget.masks.actual_yuan;")
+    remaining = one(out, "budget_remaining:masks")
+    assert "18000 − actual spending 19678.5 = -1678.5" in remaining["message_en"]
+    assert "printed as -1687.5" in remaining["message_en"]
+    assert "7 与 8 两位数字颠倒" in remaining["explanation_zh"]
+    assert remaining["figure_ids"] == "budget.masks.budget_yuan;budget.masks.actual_yuan;budget.masks.remaining_yuan"
+
+
+def test_two_independent_errors_are_not_explained_by_one_cell():
+    """With two independent errors no single cell explains every failing identity, and the finding says so."""
+    out = c.run_checks(budget_report(TWO_ERRORS))
+    failing = {k for k, v in ids(out).items() if v == "error"}
+    assert failing == {
+        "budget_remaining:masks",
+        "budget_sum:remaining_yuan",
+        "budget_sum:budget_yuan",
+        "budget_remaining:total",
+    }
+    loc = one(out, "localise:budget")
+    assert loc["message_en"].startswith("No single-cell correction explains all 4 failing budget sums")
+    assert loc["message_en"].endswith(
+        "The closest: the remaining amount of Masks (masks行) reading -1678.5 (digits 8 and 7 transposed) "
+        "explains 2 of them."
+    )
+    assert (out["explanation_en"] == "").all()
+
+
+def test_digit_edits_cover_drops_and_additions():
+    """A dropped or an added digit is among the candidate corrections, each value once."""
+    edits = {value: kind for value, kind, _ in c.digit_edits(1234)}
+    assert edits[1243] == "transposition" and edits[1284] == "change"
+    assert edits[124] == "drop" and edits[12345] == "insert"
+    assert all(not str(int(v)).startswith("0") for v in edits)
+
+
+def test_seed_budget_localisation(seed):
+    """Seed: three budget identities fail; 19678.5 → 19687.5 (7 and 8 transposed) explains all."""
+    out = c.run_checks(seed)
+    errors = set(out.loc[out["kind"].str.startswith("budget"), "check_id"])
+    assert errors == {"budget_remaining:masks", "budget_sum:actual_yuan", "budget_sum:remaining_from_lines"}
+    assert "30040.5" in one(out, "budget_sum:actual_yuan")["message_en"]
+    assert "leave -40.5" in one(out, "budget_sum:remaining_from_lines")["message_en"]
+    loc = one(out, "localise:budget")
+    assert "all 3 failing budget sums" in loc["message_en"]
+    assert "should read 19687.5, not 19678.5 (digits 7 and 8 transposed)" in loc["message_en"]
