@@ -4,10 +4,10 @@ An expression combines figure ids (``F012``), budget cells (``budget.<line>.<col
 ``+ -``, ``× *``, ``÷ /``, a postfix ``%`` (``30%`` is 0.3; ``F012%`` is F012 ÷ 100) and parentheses::
 
     (budget.kits.actual_yuan - budget.kits.budget_yuan) / budget.kits.budget_yuan
-    F041 + F042 - budget.masks.actual_yuan
+    F041 + F042 - budget.kits.actual_yuan
     F020 × F021 ÷ 100
 
-Values are intervals (an approximate figure such as 1100多 is 1100..1200), so the result of an expression is
+Values are intervals (an approximate figure such as 300多 is 300..400), so the result of an expression is
 the interval of every value its terms allow (interval arithmetic). A division by an interval that contains 0
 cannot be computed (NaN).
 

@@ -29,8 +29,8 @@ def digit_edits(value: float) -> list[tuple[float, str, str]]:
     changed, one dropped or one added, or the sign flipped. Returns (new value, kind, description), the
     likeliest kind kept (a swap, then a changed digit, a dropped one, an added one, the sign).
 
-    >>> [e for e in digit_edits(19678.5) if e[0] == 19687.5]
-    [(19687.5, 'transposition', 'digits 7 and 8 swapped')]
+    >>> [e for e in digit_edits(3425.5) if e[0] == 3245.5]
+    [(3245.5, 'transposition', 'digits 4 and 2 swapped')]
     >>> len({e[0] for e in digit_edits(12)}) == len(digit_edits(12))
     True
     """

@@ -45,8 +45,8 @@ def join_ids(ids) -> str:
 def fmt_number(value: float) -> str:
     """A number as a reader expects it: no trailing zeros, at most two decimals, NaN as '?'.
 
-    >>> fmt_number(18000.0), fmt_number(19678.5), fmt_number(-1687.5), fmt_number(0.4312)
-    ('18000', '19678.5', '-1687.5', '0.43')
+    >>> fmt_number(12000.0), fmt_number(10456.5), fmt_number(-456.5), fmt_number(0.4312)
+    ('12000', '10456.5', '-456.5', '0.43')
     >>> fmt_number(float("nan")), fmt_number(float("inf"))
     ('?', '∞')
     """
@@ -97,7 +97,7 @@ def figure_interval(
     """The values a printed figure allows (bounds inclusive, so rounding alone never looks like a conflict).
 
     余/多/过 mean 'at least this, less than the next step of its last significant digit' (20多 → 20..30,
-    1100多 → 1100..1200); 约/左右, or an approximate figure with no marker, mean ±10 %; 至少 (lower_bound) has
+    300多 → 300..400); 约/左右, or an approximate figure with no marker, mean ±10 %; 至少 (lower_bound) has
     no upper end; a range 8-10 is 8..10; an exact figure is itself.
 
     >>> figure_interval(20, None, "approximate", True, "共计20多个")

@@ -21,8 +21,8 @@ def key_outputs(report: Report) -> pd.DataFrame:
     """The outputs a funder divides spending by, from the report's key_outputs.csv: metric, label_zh, label_en, why.
 
     >>> from analysis.load import load_report
-    >>> list(key_outputs(load_report("data/anxin-plan-2020"))["metric"])[:2]
-    ['households_visited', 'residents_served_person_times']
+    >>> list(key_outputs(load_report("tests/reports/qinghe-warm-winter-2022"))["metric"])[:2]
+    ['households_visited', 'hotline_calls']
     """
     return report.key_outputs
 
