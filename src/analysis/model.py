@@ -27,6 +27,15 @@ COVERAGE_LEVELS = ("city", "district", "street", "community")
 ROW_TYPES = ("line", "total")
 OPERATORS = ("==", "<=", ">=", "<", ">")
 SEVERITIES = ("error", "warning", "info")
+#: What an evaluator decided about an issue of the assessment (reviews.csv).
+REVIEW_STATUSES = ("open", "queried", "accepted", "resolved", "dismissed")
+
+#: Names the build gives its own pages and files in an output folder (``<name>.html``, ``<name>.csv``,
+#: ``<name>.json``, ``<name>.txt``, ``<name>/``). A place id may not be one of them, nor the report's own id,
+#: since a district's page is ``<place_id>.html`` beside them.
+RESERVED_PAGE_NAMES = ("index", "overview", "metrics", "findings", "manifest", "build-log", "executed")
+#: The longest id that is still a safe file name (with ``.html`` or ``.ipynb`` appended) on every file system.
+MAX_ID_LENGTH = 100
 
 
 @dataclass(frozen=True)
@@ -107,6 +116,7 @@ TABLES: tuple[Table, ...] = (
         Field("is_approximate", kind="bool"),
         Field("cutoff_date", kind="date", nullable=True), _enum("scope", SCOPES), _id("place_id", nullable=True),
         _text("quote"), _note(),
+        Field("is_derived", kind="bool", nullable=True, required=False),
     ), description="every figure of the report"),
     Table("targets", (
         _id("target_id", unique=True), Field("section", checks=(pa.Check.str_matches(SECTION_PATTERN),)),
@@ -139,6 +149,7 @@ TABLES: tuple[Table, ...] = (
         Field("line_zh", nullable=True), Field("line_en", nullable=True),
         _amount("budget_yuan", signed=True), _amount("actual_yuan", signed=True),
         _amount("remaining_yuan", signed=True, nullable=True), _note("remark_zh"), _text("quote"),
+        _note("explanation_quote"),
     ), required=False, description="the budget table as printed"),
     Table("key_output_lines", (
         _id("metric", SNAKE_PATTERN), _id("line_id"), _note(),
@@ -167,9 +178,24 @@ TABLES: tuple[Table, ...] = (
         Field("section", checks=(pa.Check.str_matches(SECTION_PATTERN),)), _text("text"), _text("quote"),
         _text("reason"), _note(),
     ), required=False, description="numeric mentions that are not figures, with the reason"),
+    Table("reviews", (
+        _id("issue_id"), _enum("status", REVIEW_STATUSES), _note("note"), _note("reviewer"),
+        Field("date", kind="date", nullable=True, required=False),
+    ), required=False, description="the evaluator's decisions on the issues of the assessment"),
 )
 
 TABLES_BY_NAME = {t.name: t for t in TABLES}
+
+#: The keys of report.toml, typed with the same field library (read by :mod:`analysis.report_toml`).
+#: ``str`` keys take a TOML string in quotes, ``date`` keys a bare TOML date (``2020-01-25``).
+REPORT_META = Table("report", (
+    _id("id"), _text("source"),
+    Field("source_sha256", required=False,
+          checks=(pa.Check.str_matches(r"^[0-9a-f]{64}$", error="a SHA-256 as 64 lower-case hexadecimal digits"),)),
+    _text("title_zh"), _text("title_en"), _text("organisation_zh"), _text("organisation_en"),
+    Field("period_start", kind="date"), Field("period_end", kind="date"),
+    _id("grant_figure_id", FIGURE_ID_PATTERN),
+), description="what the report is and where its source text lies")
 
 _DTYPES = {"str": pd.StringDtype(), "float": "float64", "int": "Int64", "bool": "boolean",
            "date": "datetime64[ns]"}
@@ -228,3 +254,6 @@ FOREIGN_KEYS: dict[tuple[str, str], tuple[str, str]] = {
 #: Tables with a ``quote`` column. Where the row has a section (its own, or its list's for list items) the
 #: quote must occur exactly once in that top-level section; otherwise exactly once in the whole source.
 QUOTED_TABLES = ("figures", "budget", "list_items", "exclusions")
+#: Optional columns that quote the source too (anywhere in it, exactly once), e.g. the sentence of the report
+#: that explains a budget line's variance.
+EXTRA_QUOTES: dict[str, tuple[str, ...]] = {"budget": ("explanation_quote",)}

@@ -147,6 +147,7 @@ def style() -> dict:
         "axes.spines.right": False,
         "svg.hashsalt": "closeout",
         "path.simplify": True,
+        "text.parse_math": False,  # labels are data: "$5$" is text, never mathtext
     }
 
 
