@@ -69,7 +69,7 @@ STOPLIST = (
     "进一步", "下一步", "第一步",  # further / next step / first step
     "一起", "一部分", "一系列", "一定", "一线", "一些", "一切", "一体", "一直", "一致", "一般",
     "一样", "一旦", "万一", "统一", "唯一", "同一", "每一", "零件",
-    "一成不变", "三五成群",  # idioms with 成 that are no share
+    "一成不变", "三五成群", "逐一", "之一",  # 成 after them is no share (逐一成为, 统一成立)
 )
 
 _LATIN_UNITS = {"kg", "g", "mg", "ml", "mL", "L", "l", "km", "m", "cm", "mm", "t", "h", "min", "s"}
@@ -118,7 +118,7 @@ _TOKEN = re.compile(
   | (?P<permille>(?<![0-9.,])(?P<pm_num>{_NUM}){_S}‰|千分之(?P<pm_cn>[{_CN_RUN}]+|{_NUM}))
   | (?P<fraction>(?<![0-9.,])(?P<fr_den>[{_CN_RUN}]+|{_NUM})分之(?P<fr_num>[{_CN_RUN}]+|{_NUM}))
   | (?P<cheng>(?<![第{_CN_RUN}0-9.,])(?P<ch_num>[一二两三四五六七八九十]|[0-9](?:\.[0-9]+)?)(?P<ch_half>成半|成)
-        (?![都员]))
+        (?![都员立功果本效熟型品交绩]))
   | (?P<model>(?<![A-Za-z0-9])[A-Za-z]+-?[0-9]+(?:\.[0-9]+)*[A-Za-z0-9]*
         | (?<![A-Za-z0-9.,])(?P<model_d>[0-9]+)-?(?P<model_l>[A-Za-z]+)(?![A-Za-z0-9])
         | (?<![0-9.,])84(?={_S}消毒))
