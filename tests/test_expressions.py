@@ -27,6 +27,7 @@ def const(value: float):
         ("200 × 15%", 30),
         ("2 − 5", -3),
         ("(((4)))", 4),
+        ("（１＋２）×３％", 0.09),
     ],
 )
 def test_precedence_and_associativity(text, value):

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -99,10 +100,12 @@ def _fmt(value: float) -> str:
 
 def tokenize(text: str) -> list[tuple[str, str]]:
     """The tokens of an expression: ('ref' | 'num' | 'op', text). ExpressionError names what cannot be read.
+    Full-width forms (（ ） ＋ － ％ １２) read as their ASCII ones.
 
     >>> tokenize("F001×(2+budget.a.actual_yuan)")
     [('ref', 'F001'), ('op', '*'), ('op', '('), ('num', '2'), ('op', '+'), ('ref', 'budget.a.actual_yuan'), ('op', ')')]
     """
+    text = unicodedata.normalize("NFKC", text)  # full-width （ ） ＋ － ％ as typed with a Chinese IME
     tokens, pos = [], 0
     while pos < len(text):
         if not text[pos:].strip():
