@@ -10,12 +10,12 @@ from analysis import checks as c
 from engine_data import line, make_report, total
 
 
-def table(masks_actual: float, masks_remaining: float = -1678.5) -> list[dict]:
-    """Masks 18000 budget, 19678.5 spent; disinfectant 12000 / 11000; totals as they should be."""
+def table(kits_actual: float, kits_remaining: float = -1234.5) -> list[dict]:
+    """Kits 15000 budget, 16234.5 spent; hotline 12000 / 11000; totals as they should be."""
     return [
-        line("masks", 18000, masks_actual, masks_remaining),
-        line("disinfectant", 12000, 11000, 1000),
-        total(30000, 30678.5, -678.5),
+        line("kits", 15000, kits_actual, kits_remaining),
+        line("hotline", 12000, 11000, 1000),
+        total(27000, 27234.5, -234.5),
     ]
 
 
@@ -28,11 +28,11 @@ def localised(rows: list[dict]):
 @pytest.mark.parametrize(
     ("printed", "remaining", "zh", "en"),
     [
-        (19687.5, -1678.5, "8 与 7 两位数字颠倒", "digits 8 and 7 transposed"),
-        (19638.5, -1678.5, "数字 7 误为 3", "a 7 printed as 3"),
-        (119678.5, -1678.5, "多打了数字 1", "an extra digit 1"),
-        (1968.5, -1678.5, "少打了数字 7", "a digit 7 left out"),
-        (19678.5, 1678.5, "漏印了负号", "a minus sign left out"),
+        (16243.5, -1234.5, "4 与 3 两位数字颠倒", "digits 4 and 3 transposed"),
+        (16284.5, -1234.5, "数字 3 误为 8", "a 3 printed as 8"),
+        (162345.5, -1234.5, "多打了数字 5", "an extra digit 5"),
+        (1634.5, -1234.5, "少打了数字 2", "a digit 2 left out"),
+        (16234.5, 1234.5, "漏印了负号", "a minus sign left out"),
     ],
     ids=["transposition", "change", "drop", "insert", "sign"],
 )
@@ -41,7 +41,7 @@ def test_each_kind_of_slip_is_worded_right_in_both_languages(printed, remaining,
     row = localised(table(printed, remaining))
     assert f"（{zh}）" in row["message_zh"], row["message_zh"]
     assert f"({en})" in row["message_en"], row["message_en"]
-    corrected = "-1678.5" if remaining > 0 else "19678.5"
+    corrected = "-1234.5" if remaining > 0 else "16234.5"
     assert f"应为 {corrected} 而非" in row["message_zh"] and f"should read {corrected}, not" in row["message_en"]
 
 
