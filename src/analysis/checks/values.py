@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from analysis import units
 from analysis.load import Report
 from analysis.metrics import (
     fmt_number,
@@ -139,8 +140,8 @@ def _tolerance(value) -> float:
 
 
 def _unit_zh(f: pd.Series) -> str:
-    """The printed unit without a leading 万/千 (the value is already converted)."""
-    return str(f["unit_zh"]).lstrip("万千")
+    """The printed unit without a leading 万/千/亿 (the value is already converted)."""
+    return units.printed_unit(f["unit_zh"])
 
 
 def _line_names(report: Report) -> dict[str, tuple[str, str]]:
