@@ -35,7 +35,7 @@ def test_target_attainment_on_mini(mini):
     assert households["other_figure_ids"] == "F005"
     assert households["attainment_ratio"] == pytest.approx(1.25)
     assert households["cutoff_date"] == pd.Timestamp("2020-03-01")
-    assert households["note_en"] == "units differ: target in household_times, achieved in households"
+    assert households["note_en"] == "units differ: target in household visits, achieved in households"
     assert households["note_zh"] == "单位不同：目标以户次计，完成数以户计"
     communities = row(out, "target_id", "communities")
     assert communities["achieved_value"] == 20 and communities["attainment_ratio"] == pytest.approx(2.0)

@@ -18,6 +18,7 @@ from analysis.metrics.common import (
     reports_of_work,
 )
 from analysis.metrics.mentions import place_mentions
+from analysis.units import unit_label
 
 TARGET_COLUMNS = [
     "target_id",
@@ -73,7 +74,8 @@ def target_attainment(report: Report) -> pd.DataFrame:
         elif units != [target["unit"]]:
             units_zh = "、".join(dict.fromkeys(used["unit_zh"]))
             notes["zh"].append(f"单位不同：目标以{target['unit_zh']}计，完成数以{units_zh}计")
-            notes["en"].append(f"units differ: target in {target['unit']}, achieved in {', '.join(units)}")
+            label = [unit_label(u, "en", report=report) for u in (target["unit"], *units)]
+            notes["en"].append(f"units differ: target in {label[0]}, achieved in {', '.join(label[1:])}")
         rows_used = mine.set_index("figure_id").reindex(used.index)
         for lang in ("zh", "en"):
             column = rows_used.get(f"note_{lang}", pd.Series(dtype=object)).dropna()
