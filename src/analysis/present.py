@@ -562,9 +562,9 @@ def intensity_table(
         _team=team_labels(report, intensity, lang),
         _days_basis=localized(intensity, "days_basis", lang),
         _output=[_amount(v, u, lang, z) for v, u, z in zip(intensity["output_value"], intensity["output_unit"],
-                                                             _printed(intensity, "output_unit_zh"))],
+                                                             _printed(intensity, "output_unit", lang))],
         _workers=[_amount(v, u, lang, z) for v, u, z in zip(intensity["workers"], intensity["workers_unit"],
-                                                              _printed(intensity, "workers_unit_zh"))],
+                                                              _printed(intensity, "workers_unit", lang))],
     )
     return table(
         frame,
@@ -584,16 +584,18 @@ def intensity_table(
     )
 
 
-def _amount(value, unit, lang: str, unit_zh=None) -> str:
-    """'52,444 户' / '52,444 households' (``unit_zh``: the unit as printed, shown on Chinese pages)."""
+def _amount(value, unit, lang: str, shown=None) -> str:
+    """'52,444 户' / '52,444 households'. ``shown``: the unit as the metrics give it for ``lang`` (Chinese: as
+    printed; English: the report's label), else the units table's label."""
     if _missing(value):
         return MISSING
-    unit_text = units.unit_label(unit, lang, unit_zh)
+    unit_text = str(shown) if lang != "zh" and not _missing(shown) else units.unit_label(unit, lang, shown)
     return f"{fmt_number(value, lang)} {unit_text}".strip()
 
 
-def _printed(frame: pd.DataFrame, column: str) -> pd.Series:
-    """The printed-unit column of a metrics frame (all missing when the frame has none)."""
+def _printed(frame: pd.DataFrame, base: str, lang: str) -> pd.Series:
+    """The ``{base}_{lang}`` unit column of a metrics frame (all missing when the frame has none)."""
+    column = f"{base}_{lang}"
     return frame[column] if column in frame else pd.Series([None] * len(frame), index=frame.index, dtype=object)
 
 
@@ -715,14 +717,14 @@ def findings_summary(findings: pd.DataFrame, lang: str) -> str:
 def attainment_table(attainment: pd.DataFrame, lang: str) -> str:
     """Each target, what was achieved (in its own unit) and the attainment ratio."""
     achieved_units = attainment["achieved_unit"].fillna("").astype(str).str.split(";").str[0]
-    achieved_zh = _printed(attainment, "achieved_unit_zh").fillna("").astype(str).str.split(";").str[0]
+    achieved_shown = _printed(attainment, "achieved_unit", lang).fillna("").astype(str).str.split(";").str[0]
     frame = attainment.assign(
         _label=localized(attainment, "label", lang),
         _ratio=attainment_ratio(attainment),
         _target=[_amount(v, u, lang, z) for v, u, z in zip(attainment["target_value"], attainment["unit"],
-                                                             _printed(attainment, "unit_zh"))],
+                                                             _printed(attainment, "unit", lang))],
         _achieved=[_amount(v, u, lang, z) for v, u, z in zip(attainment["achieved_value"], achieved_units,
-                                                               achieved_zh)],
+                                                               achieved_shown)],
         _note=localized(attainment, "note", lang),
     )
     columns = [
@@ -771,7 +773,7 @@ def cost_table(costs: pd.DataFrame, lang: str) -> str:
         _label=localized(costs, "label", lang),
         _caveat=localized(costs, "caveat", lang),
         _output=[_amount(v, u, lang, z) for v, u, z in zip(costs["output_value"], costs["unit"],
-                                                             _printed(costs, "unit_zh"))],
+                                                             _printed(costs, "unit", lang))],
     )
     return table(
         frame,

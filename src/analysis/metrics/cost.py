@@ -15,6 +15,7 @@ from analysis.metrics.common import (
     preferred,
     reports_of_work,
 )
+from analysis.units import unit_label
 
 
 def key_outputs(report: Report) -> pd.DataFrame:
@@ -46,6 +47,7 @@ COST_COLUMNS = [
     "spend_basis_zh",
     "spend_basis_en",
     "budget_line_ids",
+    "unit_en",
 ]
 
 
@@ -74,7 +76,8 @@ def cost_per_output(report: Report) -> pd.DataFrame:
     is_org_wide (the output figure is organisation-wide: the grant did not pay for all of it), is_approximate,
     caveat_zh, caveat_en (what the number means and where it needs care), unit_zh (as printed), spend_basis
     ('budget_lines' where key_output_lines.csv names the lines that paid for the output, else 'whole_grant'),
-    spend_basis_zh, spend_basis_en (which spending, in words), budget_line_ids (';').
+    spend_basis_zh, spend_basis_en (which spending, in words), budget_line_ids (';'), unit_en (the unit's
+    English label).
 
     The key outputs are the metrics listed in the report folder's key_outputs.csv; a report without that
     table falls back to the metrics of its target achievements. For each, the project-scope figure is used
@@ -144,6 +147,7 @@ def cost_per_output(report: Report) -> pd.DataFrame:
                 "output_value": f["value"],
                 "unit": f["unit"],
                 "unit_zh": f["unit_zh"],
+                "unit_en": unit_label(f["unit"], "en", report=report),
                 "spend_yuan": spend,
                 "spend_cells": join_ids(f"budget.{i}.actual_yuan" for i in mine["line_id"]),
                 "cost_per_output_yuan": spend / f["value"] if f["value"] else math.nan,

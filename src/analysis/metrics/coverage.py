@@ -38,6 +38,8 @@ TARGET_COLUMNS = [
     "note_en",
     "unit_zh",
     "achieved_unit_zh",
+    "unit_en",
+    "achieved_unit_en",
 ]
 
 
@@ -49,7 +51,8 @@ def target_attainment(report: Report) -> pd.DataFrame:
     other_figure_ids (alternatives not used, ';'),
     cutoff_date (latest cut-off among the figures used), attainment_ratio (achieved ÷ target; NaN without an
     achievement or a zero target), is_approximate (the target or any figure used is approximate), note_zh and
-    note_en (why the ratio needs care: no achievement figure, units that differ, the notes of the rows used).
+    note_en (why the ratio needs care: no achievement figure, units that differ, the notes of the rows used),
+    unit_en, achieved_unit_en (the units' English labels, ';').
 
     Of the ``alternative`` achievements the latest is used: the latest cut-off date among dated ones; when
     none is dated, the one later in the report. ``sum`` achievements are added to it.
@@ -92,6 +95,8 @@ def target_attainment(report: Report) -> pd.DataFrame:
                 "achieved_value": achieved,
                 "achieved_unit": ";".join(units),
                 "achieved_unit_zh": ";".join(dict.fromkeys(used["unit_zh"])),
+                "unit_en": unit_label(target["unit"], "en", report=report),
+                "achieved_unit_en": ";".join(unit_label(u, "en", report=report) for u in units),
                 "achieved_figure_ids": join_ids(used.index),
                 "other_figure_ids": join_ids(others.index),
                 "cutoff_date": used["cutoff_date"].max() if len(used) else pd.NaT,
