@@ -139,6 +139,8 @@ def stated_totals(report: Report) -> dict[str, list[str]]:
         return {}
     fig = figures(report)
     out: dict[str, list[str]] = {}
+    group_of = {level: group for group, levels in LEVEL_GROUPS for level in (group, *levels)}
+    table = table.assign(level=table["level"].map(lambda lv: group_of.get(lv, lv)))
     for level, rows in table.groupby("level", sort=False):
         combine = rows["combine"].fillna("alternative") if "combine" in rows else pd.Series("alternative", rows.index)
         alts = fig.loc[list(rows.loc[combine == "alternative", "figure_id"])]
