@@ -118,6 +118,8 @@ def intensity(report: Report, within: str | None = None) -> pd.DataFrame:
         out, workers = fig.loc[i.output_figure_id], fig.loc[team["workers_figure_id"]]
         notes = [str(n) for n in (i.note,) if isinstance(n, str) and n]
         days, basis, basis_zh = active_days(report, i.team_id, out["cutoff_date"])
+        if days <= 0:
+            notes.append("no active day of the team up to the output's cut-off: no per-day value")
         w = workers["value"]
         if not w or pd.isna(w):
             per_worker = math.nan
