@@ -152,7 +152,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 #: Modules that add their own subcommand with ``register_cli(subparsers)``, beside the code they drive.
 SUBCOMMAND_MODULES = (
-    "analysis.metrics", "analysis.checks", "analysis.build", "analysis.assessment.summary", "analysis.reviews",
+    "analysis.metrics",
+    "analysis.checks",
+    "analysis.build",
+    "analysis.assessment.summary",
+    "analysis.reviews",
+    "analysis.workbook",
+    "analysis.draft",
 )
 
 

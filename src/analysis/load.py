@@ -471,8 +471,29 @@ def _check_rules(report: Report, rel_folder: str) -> list[Problem]:
     return problems
 
 
-def _read_source(folder: Path, meta: dict, rel_folder: str) -> tuple[str, list[Section], list[Problem]]:
-    src, problems = resolve_source(folder, meta, rel_folder)
+def check_drafts(report: Report, rel_folder: str) -> list[Problem]:
+    """One problem per row still marked ``status = draft`` (and for ``status = "draft"`` in report.toml).
+
+    A draft is a row ``closeout draft`` proposed and nobody has checked yet; validation lists exactly what is
+    left to confirm.
+    """
+    todo = "confirmed (check the row against the source, then set status to confirmed)"
+    problems = []
+    if report.meta.get("status") == "draft":
+        problems.append(Problem(f"{rel_folder}/report.toml", None, "status", todo.replace("row", "keys"),
+                                "draft"))
+    for table in model.TABLES:
+        frame = report.tables.get(table.name)
+        if frame is None or "status" not in frame:
+            continue
+        for i in frame.index[frame["status"].fillna("") == "draft"]:
+            problems.append(Problem(f"{rel_folder}/{table.filename}", i + 2, "status", todo, "draft"))
+    return problems
+
+
+def _read_source(folder: Path, meta: dict, rel_folder: str,
+                 holder: Path | None = None) -> tuple[str, list[Section], list[Problem]]:
+    src, problems = resolve_source(folder, meta, rel_folder, holder)
     if src is None:
         return "", [], problems
     rel = f"{rel_folder}/report.toml"
@@ -535,23 +556,29 @@ def _load_table(folder: Path, table: model.Table, rel: str, report: Report) -> t
     return frame, problems
 
 
-def validate_report(folder: str | Path, *, completeness: bool = False,
-                    limit: int | None = PROBLEM_LIMIT) -> tuple[Report | None, list[Problem]]:
+def validate_report(folder: str | Path, *, completeness: bool = False, limit: int | None = PROBLEM_LIMIT,
+                    holder: Path | None = None) -> tuple[Report | None, list[Problem]]:
     """Load and check a report folder. Returns (report or None, problems); never raises for bad data.
 
     Every problem of the folder comes back from one run: a table with bad cells is still checked row by row
     (foreign keys, quotes, values against their quotes) wherever its other cells allow. ``completeness`` also
     requires every numeric mention of the source to be transcribed or excluded (and no exclusion to be stale).
     At most ``limit`` problems per file and kind are listed, then one line counting the rest (None: all).
+    A ``.xlsx`` path is read as a workbook (:mod:`analysis.workbook`); ``holder`` is the folder that holds the
+    report (default: the report folder's parent), inside which its source must lie.
     """
     from analysis import transcription
 
     folder = Path(folder)
+    if folder.suffix.lower() == ".xlsx":  # a workbook: one sheet per table (analysis.workbook)
+        from analysis.workbook import validate_workbook
+
+        return validate_workbook(folder, completeness=completeness, limit=limit)
     rel_folder = _display(folder)
     if not folder.is_dir():
         return None, [Problem(rel_folder, None, None, "a report folder", "no such folder")]
     meta, problems = read_meta(folder, rel_folder)
-    source_text, sections, source_problems = _read_source(folder, meta, rel_folder)
+    source_text, sections, source_problems = _read_source(folder, meta, rel_folder, holder)
     problems += source_problems
     report = Report(folder, meta, source_text, sections)
 
@@ -585,6 +612,7 @@ def validate_report(folder: str | Path, *, completeness: bool = False,
         problems += _check_extra_quotes(report, rel_folder)
     problems += _check_dates(report, rel_folder)
     problems += _check_rules(report, rel_folder)
+    problems += check_drafts(report, rel_folder)
     grant = meta.get("grant_figure_id")
     if grant and "figures" in tables and grant not in set(tables["figures"]["figure_id"].dropna()):
         problems.append(Problem(f"{rel_folder}/report.toml", None, "grant_figure_id", "a figure id of figures.csv",
@@ -598,7 +626,7 @@ def validate_report(folder: str | Path, *, completeness: bool = False,
                 problems += transcription.value_problems(tables[name], columns, f"{rel_folder}/{name}.csv",
                                                          skip.get(name, set()))
         if completeness and {"figures", "budget", "exclusions"} <= set(tables):
-            src = resolve_source(folder, meta, rel_folder)[0]
+            src = resolve_source(folder, meta, rel_folder, holder)[0]
             problems += transcription.completeness_problems(report, _display(src), rel_folder,
                                                             _flagged(problems, rel_folder))
     missing_tables = [t.name for t in model.TABLES if t.name not in tables]

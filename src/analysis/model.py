@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import pandas as pd
@@ -184,6 +185,14 @@ TABLES: tuple[Table, ...] = (
         _id("issue_id"), _enum("status", REVIEW_STATUSES), _note("note"), _note("reviewer"),
         Field("date", kind="date", nullable=True, required=False),
     ), required=False, description="the evaluator's decisions on the issues of the assessment"),
+)
+
+#: Review state of a row: ``draft`` (proposed by ``closeout draft``, not yet checked) or ``confirmed``.
+#: Optional in every table; an empty cell or a missing column means confirmed.
+ROW_STATUSES = ("draft", "confirmed")
+TABLES = tuple(
+    dataclasses.replace(t, fields=t.fields + (_enum("status", ROW_STATUSES, nullable=True, required=False),))
+    for t in TABLES
 )
 
 TABLES_BY_NAME = {t.name: t for t in TABLES}

@@ -98,12 +98,16 @@ def resolve_report_dir(report_dir: str | Path | None) -> Path:
     """The report folder a notebook parameter names: as given if it exists (absolute or relative to the
     working directory), else relative to the repository root (so the defaults run from ``notebooks/``)."""
     wanted = Path(report_dir) if report_dir not in (None, "") else DEFAULT_REPORT
-    if wanted.is_dir():
+
+    def is_report(path: Path) -> bool:  # a folder, or a workbook (analysis.workbook)
+        return path.is_dir() or (path.suffix.lower() == ".xlsx" and path.is_file())
+
+    if is_report(wanted):
         return wanted.resolve()
     bases = [Path.cwd(), *Path.cwd().parents, Path(__file__).resolve().parents[2]]
     for base in bases:
         for candidate in (base / wanted, base / Path(*[p for p in wanted.parts if p != ".."])):
-            if candidate.is_dir():
+            if is_report(candidate):
                 return candidate.resolve()
     raise UsageError(
         f"report folder {str(report_dir)!r} not found (looked in the working directory and the "

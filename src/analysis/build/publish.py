@@ -176,6 +176,8 @@ def data_files(report) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+    if folder.is_file():  # a workbook (analysis.workbook): its source is relative to the workbook's folder
+        files, folder = {folder.name: folder}, folder.parent
     source = (folder / report.meta["source"]).resolve()
     if source.is_file():
         files[f"source/{source.name}"] = source
