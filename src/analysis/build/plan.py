@@ -68,7 +68,9 @@ def plan(report, report_dir: Path, places: list[str] | None, lang: str, profile:
     present.check_lang(lang)
     profile = present.check_profile(profile)
     valid = present.district_ids(report)
-    wanted = list(dict.fromkeys(places)) if places else valid
+    # a district the report gives no figure for gets no page of empty sections (the index and the overview
+    # name it in one line); asked for by --place, it is built
+    wanted = list(dict.fromkeys(places)) if places else present.reported_districts(report)
     unknown = [p for p in wanted if p not in valid]
     if unknown:
         levels = dict(zip(report.places["place_id"], report.places["level"], strict=True))
