@@ -145,6 +145,7 @@ TABLES: tuple[Table, ...] = (
     ), required=False, description="which output is divided by which team"),
     Table("key_outputs", (
         _id("metric", SNAKE_PATTERN, unique=True), _text("label_zh"), _text("label_en"), _note("why"),
+        _note("budget_lines"),  # optional: ';' line ids of budget.csv that paid for the output
     ), required=False, description="the outputs spending is divided by (cost per output)"),
     Table("budget", (
         _id("line_id", unique=True), _enum("row_type", ROW_TYPES),

@@ -52,20 +52,28 @@ COST_COLUMNS = [
 
 
 def output_lines(report: Report) -> dict[str, list[str]]:
-    """The budget lines that paid for each key output (key_output_lines.csv: metric, line_id), in budget order.
+    """The budget lines that paid for each key output, in budget order: the rows of key_output_lines.csv
+    (metric, line_id) and the ';' ids of key_outputs.csv's optional budget_lines column.
 
     A total row named there stands for every line (the whole grant).
     """
+    pairs: list[tuple[str, str]] = []
     links = report.tables.get("key_output_lines")
-    if links is None or links.empty:
+    if links is not None and len(links):
+        pairs += [(str(m), str(line)) for m, line in zip(links["metric"], links["line_id"], strict=True)]
+    outputs = report.tables.get("key_outputs")
+    if outputs is not None and "budget_lines" in outputs:
+        for metric, cell in zip(outputs["metric"], outputs["budget_lines"], strict=True):
+            if pd.notna(cell):
+                pairs += [(str(metric), x.strip()) for x in str(cell).split(";") if x.strip()]
+    if not pairs:
         return {}
     lines = list(budget_lines(report)["line_id"])
     totals = set(report.budget.loc[report.budget["row_type"] == "total", "line_id"])
-    out: dict[str, list[str]] = {}
-    for metric, group in links.groupby("metric", sort=False):
-        named = set(group["line_id"])
-        out[str(metric)] = lines if named & totals else [line for line in lines if line in named]
-    return out
+    named: dict[str, set[str]] = {}
+    for metric, line in pairs:
+        named.setdefault(metric, set()).add(line)
+    return {m: lines if ids & totals else [line for line in lines if line in ids] for m, ids in named.items()}
 
 
 def cost_per_output(report: Report) -> pd.DataFrame:
