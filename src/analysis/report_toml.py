@@ -71,9 +71,9 @@ def parse_toml(raw: bytes) -> dict:
     >>> parse_toml(b'id = "x')
     Traceback (most recent call last):
     ValueError: a TOML syntax error at the end of the file: a text whose closing double quote is missing
-    >>> parse_toml(b'id = x')
+    >>> parse_toml(b'id = x')  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    ValueError: a TOML syntax error at line 1, column 6: a value that is not TOML (a text needs double quotes, a date is written 2020-01-25)
+    ValueError: a TOML syntax error at line 1, column 6: a value that is not TOML (a text needs double quotes, ...)
     """
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -90,6 +90,7 @@ def parse_toml(raw: bytes) -> dict:
 
 
 _PLAIN = {
+    "Illegal character '\\n'": "a line break inside a text (its closing double quote is missing)",
     "Unterminated string": "a text whose closing double quote is missing",
     "Invalid value": "a value that is not TOML (a text needs double quotes, a date is written 2020-01-25)",
     "Cannot overwrite a value": "a key given twice",

@@ -41,7 +41,6 @@ from analysis.build.executors import (
 )
 from analysis.build.plan import (
     DEFAULT_OUT,
-    DEFAULT_REPORT,
     DISTRICT_NOTEBOOK,
     NOTEBOOKS,
     OVERVIEW_NOTEBOOK,
@@ -357,7 +356,7 @@ def _check_workers(workers: int | None) -> int:
 
 
 def build(
-    report_dir: str | Path = DEFAULT_REPORT,
+    report_dir: str | Path | None = None,
     *,
     places: list[str] | None = None,
     out: str | Path = DEFAULT_OUT,
@@ -389,6 +388,7 @@ def build(
     :mod:`analysis.engine`). The pages are the same bytes whichever executor and engine run them. ``runner``:
     an executor already started (``closeout watch`` keeps one warm between builds), used and left running.
     """
+    report_dir = _default_report() if report_dir is None else report_dir
     workers = _check_workers(workers)
     pages = len(places) + 1 if places and executor == "local" else None
     old_sigterm = _raise_on_sigterm()
@@ -594,7 +594,7 @@ class BatchFailures(BuildError):
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    reports = args.reports or [DEFAULT_REPORT]
+    reports = args.reports or [_default_report()]
     single = len(reports) == 1 and not (_GLOB & set(str(reports[0])))
     if args.scheduler and args.executor != "dask":
         raise UsageError("--scheduler needs --executor dask")
@@ -647,7 +647,7 @@ def register_cli(subparsers) -> None:
         "reports",
         nargs="*",
         metavar="report",
-        help=f"report folder(s) or glob pattern(s) (default: {DEFAULT_REPORT})",
+        help=f"report folder(s) or glob pattern(s) (default: {_default_report()})",
     )
     p.add_argument(
         "--place",
@@ -702,4 +702,17 @@ def register_cli(subparsers) -> None:
     p.set_defaults(func=cmd_build)
     from analysis.build import watch
 
-    watch.register_cli(subparsers, {"report": DEFAULT_REPORT, "out": DEFAULT_OUT, "workers": os.cpu_count() or 1})
+    watch.register_cli(subparsers, {"report": _default_report(), "out": DEFAULT_OUT, "workers": os.cpu_count() or 1})
+
+
+def _default_report() -> Path:
+    from analysis.locate import default_report_dir
+
+    return default_report_dir(strict=False)
+
+
+def __getattr__(name: str):
+    """``DEFAULT_REPORT``: the default report folder, found in the data when asked (:mod:`analysis.locate`)."""
+    if name == "DEFAULT_REPORT":
+        return _default_report()
+    raise AttributeError(name)
