@@ -31,7 +31,7 @@ browser: ## install Chromium for the real-browser tests if missing (Debian/Ubunt
 test: setup ## run every test: unit, doctests, validation of the data, notebooks and a full build
 	$(PY) -m pytest
 
-report: setup ## build every report for the default data into outputs/ (REPORT=… OUT=… to change)
+report: $(STAMP) fonts ## build every report for the default data into outputs/ (REPORT=… OUT=… to change)
 	$(VENV)/bin/closeout build $(REPORT) --out $(OUT)
 
 validate: $(STAMP) ## check the default report folder against the schema and the source text
@@ -46,8 +46,8 @@ bench: setup ## time the naive papermill+nbconvert loop vs closeout build vs the
 reliability: setup ## run 100 consecutive `closeout build --workers 2` and count kernel start failures
 	$(PY) benchmarks/reliability.py --builds $(BUILDS)
 
-lab: setup ## open JupyterLab on the notebooks
-	$(VENV)/bin/jupyter lab notebooks/
+lab: $(STAMP) fonts ## open JupyterLab on the notebooks (as root too, as in containers)
+	$(VENV)/bin/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 lock: ## re-resolve the newest versions into requirements.lock (then mirror them in environment.yml)
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install -q -e .[dev,dask,bench]

@@ -87,6 +87,14 @@ total,total,合计,Total,,,30000,29678.5,312.5,,"合计\t\t30,000\t29,678.5\t312
     "rules.csv": """rule_id,left,operator,right,tolerance_pct,severity,message_zh,message_en
 grant_equals_budget,F001,==,budget.total.budget_yuan,,error,项目预算应等于预算表合计,The grant should equal the budget table total
 """,
+    "exclusions.csv": """section,text,quote,reason,note
+一,一,一、请对照项目书,section_number,
+一,1,1. 协助社区,section_number,
+二,二,二、项目成果,section_number,
+二,1,1) 截止,section_number,
+二,3 月 1 日,截止 3 月 1 日,date,the cut-off date of the figures in 二
+三,三,三、财务报告,section_number,
+""",
 }
 
 
@@ -132,3 +140,7 @@ def seed_copy(tmp_path, monkeypatch) -> Path:
     shutil.copytree(ROOT / "data" / "raw", tmp_path / "data" / "raw")
     shutil.copytree(SEED_REPORT, tmp_path / "data" / SEED_REPORT.name)
     return tmp_path / "data" / SEED_REPORT.name
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: runs a full closeout build (built once per session)")

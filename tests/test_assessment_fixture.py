@@ -196,8 +196,8 @@ def test_without_budget_targets_or_lists(tmp_path, monkeypatch):
 
 
 def test_an_explained_variance_is_low(tmp_path, monkeypatch):
-    """A line over its threshold that the report explains (budget.csv's explanation_quote) is a low issue
-    quoting the explanation; without the quote it is medium and says no explanation was found."""
+    """A line over its threshold that the report explains (budget.csv's explanation_quote) is one level less
+    severe and quotes the explanation; without the quote it says no explanation was found."""
     from analysis.assessment import assess
     from analysis.load import load_report
 
@@ -217,7 +217,7 @@ def test_an_explained_variance_is_low(tmp_path, monkeypatch):
         for i, line in enumerate(budget.strip().split("\n"))) + "\n"
     a = assess(load_report(write_report(tmp_path, source, {**tables, "budget.csv": explained})))
     variance = a.issues[a.issues["kind"] == "threshold"].iloc[0]
-    assert variance["severity"] == "low"
+    assert variance["severity"] == "medium"
     assert "因改为线上活动" in variance["explanation_zh"] and "第二部分" in variance["title_zh"]
     line = next(x for x in a.budget["lines_needing_explanation"] if x["line_id"] == "transport")
     assert line["explained"] and line["section"] == "二"

@@ -56,3 +56,28 @@ def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make test" in readme
     assert re.search(r"^make test\b", (ROOT / ".ci" / "run").read_text(encoding="utf-8"), re.M)
+
+
+def _dry_run(target: str) -> list[str]:
+    import subprocess
+
+    done = subprocess.run(["make", "-n", target, "VENV=.venv-never"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
+    return done.stdout.splitlines()
+
+
+def test_make_report_installs_only_what_the_build_needs():
+    """`make report` sets up the venv and the CJK font, not Chromium (only the browser tests need it)."""
+    lines = _dry_run("report")
+    assert any("ensure-fonts" in line for line in lines)
+    assert not any("ensure-browser" in line for line in lines)
+
+
+def test_make_lab_allows_root():
+    """`make lab` passes --allow-root when run as root (JupyterLab refuses root otherwise), and only then."""
+    import os
+    import subprocess
+
+    line = next(line for line in _dry_run("lab") if "jupyter lab" in line)
+    expanded = subprocess.run(["sh", "-c", f"echo {line}"], capture_output=True, text=True).stdout
+    assert ("--allow-root" in expanded) == (os.geteuid() == 0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from analysis.cli import main
-from analysis.load import load_report
+from analysis.load import load_report, validate_report
 from analysis.transcription import account_report, unaccounted, unused_exclusions, values_not_in_quotes
 from conftest import SEED_REPORT
 
@@ -29,14 +29,20 @@ def test_every_exclusion_is_used():
 
 
 def test_a_wrong_value_is_caught(seed_copy):
-    """Changing a figure's value so it no longer matches its quote leaves a mention unaccounted."""
+    """Changing a figure's value so it no longer matches its quote is a validation error naming the row, the
+    value and what the quote prints (and the mention it no longer covers is not reported a second time)."""
     path = seed_copy / "figures.csv"
     text = path.read_text(encoding="utf-8")
     assert ",52444," in text
     path.write_text(text.replace(",52444,", ",52445,", 1), encoding="utf-8")
-    report = load_report(seed_copy)
-    assert "52444" in set(unaccounted(report)["text"])
-    assert 52445.0 in set(values_not_in_quotes(report)["value"])
+    row = text[: text.index(",52444,")].count("\n") + 1
+    report, problems = validate_report(seed_copy, completeness=True)
+    assert report is None
+    quote = next(line.split(",")[13] for line in text.splitlines() if ",52444," in line)
+    assert [str(p) for p in problems] == [
+        f"data/anxin-plan-2020/figures.csv, row {row}, column value: expected a number printed in the row's quote "
+        f"(or is_derived true with a note saying how it was derived), found 52445, but the quote {quote!r} prints 52444"
+    ]
 
 
 def test_cli_unaccounted_lists_nothing_for_the_seed(capsys, monkeypatch):

@@ -11,7 +11,16 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import __version__
-from analysis.errors import CloseoutError, Problem, UsageError, ValidationError
+from analysis.errors import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_SYSTEM,
+    CloseoutError,
+    Problem,
+    UsageError,
+    ValidationError,
+    describe_os_error,
+)
 
 DEFAULT_REPORT = Path("data/anxin-plan-2020")
 FORMATS = ("table", "csv", "json")
@@ -67,11 +76,16 @@ def format_table(frame: pd.DataFrame) -> str:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from analysis.load import load_report
+    from analysis.load import validate_report
 
-    report = load_report(args.report)
+    report, problems = validate_report(args.report, completeness=not args.no_completeness,
+                                       limit=None if args.all_problems else 20)
+    if problems:
+        raise ValidationError(problems)
     counts = ", ".join(f"{len(frame)} {name}" for name, frame in report.tables.items() if len(frame))
-    print(f"{args.report}: valid ({counts}); every quote found once in its section of the source")
+    complete = "" if args.no_completeness else "; every numeric mention of the source transcribed or excluded"
+    print(f"{args.report}: valid ({counts}); every quote found once in its section of the source, every value "
+          f"printed in its quote{complete}")
     from analysis.reviews import stale_reviews
 
     for problem in stale_reviews(report):
@@ -117,6 +131,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check a report folder: schemas, ids, and every quote against the source")
     p.add_argument("report", nargs="?", type=Path, default=DEFAULT_REPORT, help="report folder (default: %(default)s)")
+    p.add_argument("--no-completeness", action="store_true", help="do not require every numeric mention of the "
+                   "source to be transcribed or excluded (nor report stale exclusions)")
+    p.add_argument("--all-problems", action="store_true", help="list every problem (default: at most 20 per file "
+                   "and kind, then a count of the rest)")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("extract", help="list every numeric mention of a source text with its parsed value")
@@ -151,9 +169,12 @@ def main(argv: list[str] | None = None) -> int:
     except CloseoutError as exc:
         for line in exc.lines():
             print(f"error: {line}", file=sys.stderr)
-        return 2
+        return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
-        return 0
+        return EXIT_OK
+    except OSError as exc:  # disk full, read-only, permission denied … : one line, never a traceback
+        print(f"error: {describe_os_error(exc)}", file=sys.stderr)
+        return EXIT_SYSTEM

@@ -8,7 +8,6 @@ import difflib
 import hashlib
 import io
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,15 +15,18 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis import model, snapshot
-from analysis.errors import Problem, ValidationError
+from analysis import expressions, model, snapshot, table_rules, units
+from analysis.errors import PROBLEM_LIMIT, Problem, ValidationError, bounded
+from analysis.report_toml import read_meta, resolve_source
 from analysis.sections import Section, find_quote, section_key, split_sections
 
-META_KEYS = ("id", "source", "title_zh", "title_en", "organisation_zh", "organisation_en", "period_start",
-             "period_end", "grant_figure_id")
+META_KEYS = tuple(f.name for f in model.REPORT_META.fields if f.required)
 _PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _GROUPED_NUMBER = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
-_TRUE, _FALSE = {"true", "yes", "1"}, {"false", "no", "0"}
+#: Booleans are exactly true or false (any case), as the README says; yes/no/1/0 are rejected.
+_TRUE, _FALSE = {"true"}, {"false"}
+#: A quote check that fails for this many quotes, and for most of them, means a wrong ``source``: one line.
+WRONG_SOURCE_MIN = 10
 
 
 @dataclass
@@ -126,25 +128,52 @@ def _coerce(cells: pd.Series, kind: str, nullable: bool, rel: str, column: str) 
                     raise ValueError(text)
                 value = int(value)
             elif kind == "bool":
-                low = text.lower()
+                low = unicodedata.normalize("NFKC", text).lower()
                 if low not in _TRUE | _FALSE:
                     raise ValueError(text)
                 value = low in _TRUE
             else:
                 value = _parse_date(text)
-        except ValueError:
+        except (ValueError, OverflowError):
             problems.append(Problem(rel, i + 2, column, _EXPECTED[kind], repr(cell)))
             value = None
         out.append(value)
     series = pd.Series(out, index=cells.index, dtype="object")
     if kind == "date":
-        series = pd.to_datetime(series)
+        series = pd.to_datetime(series, errors="coerce")
     return series.astype(model._DTYPES[kind]), problems
 
 
+#: The cells of a frame from :func:`read_table` that are empty because their own problem is reported: a set of
+#: (index, column) in ``frame.attrs[INVALID_CELLS]``. Later checks skip them instead of reporting them again.
+INVALID_CELLS = "invalid_cells"
+#: The cells of the rows left out for having the wrong number of cells: ids among them count as defined, so
+#: that the row's own problem does not reappear as unknown ids in the tables that refer to it.
+DROPPED_CELLS = "dropped_cells"
+
+
+def _other_delimiter(header: list[str], table: model.Table) -> str | None:
+    """',' or ';' or tab when a one-cell header splits on it into columns of ``table`` (Excel's regional CSV)."""
+    if len(header) > 2:
+        return None
+    for sep, name in ((";", "semicolon"), ("\t", "tab")):
+        parts = [unicodedata.normalize("NFKC", h).strip().strip('"') for h in sep.join(header).split(sep)]
+        if len(parts) > 1 and len(set(parts) & set(table.columns)) >= 2:
+            return name
+    return None
+
+
 def read_table(path: Path, table: model.Table, rel: str) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Read one CSV into a typed frame (no schema rules yet). Returns (frame or None, problems)."""
-    raw = path.read_bytes()
+    """Read one CSV into a typed frame (no schema rules yet). Returns (frame or None, problems).
+
+    The frame is returned whenever rows can be read, even with problems: cells that did not parse are empty and
+    listed in ``frame.attrs[INVALID_CELLS]``, a missing required column is all empty (and listed), an unexpected
+    column is dropped, a row with the wrong number of cells is left out.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(rel, None, None, "a readable CSV file", exc.strerror or type(exc).__name__)]
     try:
         text, _ = decode(raw)
     except UnicodeDecodeError as exc:
@@ -160,86 +189,97 @@ def read_table(path: Path, table: model.Table, rel: str) -> tuple[pd.DataFrame |
         rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as exc:
         return None, [Problem(rel, None, None, "well-formed CSV (quotes closed, file not truncated)", str(exc))]
-    header = [unicodedata.normalize("NFKC", h).strip() for h in rows[0]]
+    sep = _other_delimiter(rows[0], table)
+    if sep:
+        return None, [Problem(rel, None, None, "a comma-separated CSV file",
+                              f"a {sep}-separated file (as Excel saves CSV with European regional settings); "
+                              "save it as 'CSV UTF-8 (comma delimited)' or replace the separators by commas")]
+    return table_from_rows(rows[0], list(enumerate(rows[1:], start=2)), table, rel)
+
+
+def table_from_rows(header: list[str], rows: list[tuple[int, list[str]]], table: model.Table,
+                    rel: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """A typed frame from a header and (row number, cells) pairs, as :func:`read_table` returns it.
+
+    The hook for other input formats (a workbook sheet gives the same header and rows).
+    """
+    header = [unicodedata.normalize("NFKC", str(h)).strip() for h in header]
     problems: list[Problem] = []
     known = set(table.columns)
-    for name in table.columns:
-        f = table.field(name)
-        if f.required and name not in header:
-            problems.append(Problem(rel, 1, name, f"a column named {name}", "no such column in the header"))
+    missing = [n for n in table.columns if table.field(n).required and n not in header]
+    for name in missing:
+        problems.append(Problem(rel, 1, name, f"a column named {name}", "no such column in the header"))
     for name in header:
         if name not in known:
             close = difflib.get_close_matches(name, table.columns, n=1)
             hint = f" (did you mean {close[0]}?)" if close else ""
             problems.append(Problem(rel, 1, name or "(blank)", f"only the columns {', '.join(table.columns)}",
-                                    f"an unexpected column {name!r}{hint}"))
+                                    f"an unexpected column {name!r}{hint}", kind="unexpected column"))
     if len(set(header)) != len(header):
         dupes = sorted({h for h in header if header.count(h) > 1})
         problems.append(Problem(rel, 1, dupes[0], "each column once", "a repeated column name"))
-    if problems:
         return None, problems
     body = []
-    for lineno, row in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in row):
+    dropped: set[str] = set()
+    for lineno, row in rows:
+        if not any(str(c).strip() for c in row):
             continue  # blank lines are allowed (a trailing newline, a spacer row)
         if len(row) != len(header):
             problems.append(Problem(rel, lineno, None, f"{len(header)} cells like the header", f"{len(row)} cells"))
+            dropped |= {str(c).strip() for c in row}
             continue
-        body.append((lineno, row))
-    if problems:
-        return None, problems
+        body.append((lineno, [str(c) for c in row]))
     frame = pd.DataFrame([r for _, r in body], columns=header, index=[n - 2 for n, _ in body], dtype="object")
     if frame.empty:
         frame = pd.DataFrame(columns=header, dtype="object")
     typed = {}
-    for name in header:
+    invalid: set[tuple[int, str]] = set()
+    for name in [n for n in table.columns if n in header] + missing:
         f = table.field(name)
+        if name in missing:
+            typed[name] = pd.Series(pd.NA, index=frame.index, dtype=model._DTYPES[f.kind])
+            invalid |= {(i, name) for i in frame.index}
+            continue
         typed[name], col_problems = _coerce(frame[name].astype(str), f.kind, f.nullable, rel, name)
+        invalid |= {(p.row - 2, name) for p in col_problems}
         problems += col_problems
-    return pd.DataFrame(typed, index=frame.index), problems
+    out = pd.DataFrame(typed, index=frame.index)
+    out.attrs[INVALID_CELLS] = invalid
+    out.attrs[DROPPED_CELLS] = dropped
+    return out, problems
 
 
-def _pandera_problems(exc: pa.errors.SchemaErrors, rel: str) -> list[Problem]:
+_CHECK_NAMES = {
+    "field_uniqueness": "a value that no other row has",
+    "multiple_fields_uniqueness": "a combination that no other row has",
+}
+
+
+def _pandera_problems(exc: pa.errors.SchemaErrors, rel: str, invalid: set[tuple[int, str]]) -> list[Problem]:
     problems = []
     cases = exc.failure_cases
     for rec in cases.to_dict("records"):
         index = rec.get("index")
-        row = None if index is None or pd.isna(index) else int(index) + 2
+        index = None if index is None or pd.isna(index) else int(index)
+        column = rec.get("column")
+        if index is not None and (index, column) in invalid:
+            continue  # an empty cell whose own problem (unparsable, missing column) is already reported
+        row = None if index is None else index + 2
         check = str(rec.get("check"))
-        if check == "field_uniqueness":
-            expected = "a value that no other row has"
-        elif check == "multiple_fields_uniqueness":
-            expected = "a combination that no other row has"
-        elif check.startswith("not_nullable"):
+        if check.startswith("not_nullable"):
             expected = "a value (the cell may not be empty)"
         else:
-            expected = check
+            expected = _CHECK_NAMES.get(check, check)
         found = rec.get("failure_case")
         found = "an empty cell" if found is None or (not isinstance(found, str) and pd.isna(found)) else repr(found)
-        problems.append(Problem(rel, row, rec.get("column"), expected, found))
+        problems.append(Problem(rel, row, column, expected, found))
     return sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
 
 
-def _read_meta(folder: Path, rel_folder: str) -> tuple[dict, list[Problem]]:
-    path = folder / "report.toml"
-    rel = f"{rel_folder}/report.toml"
-    if not path.is_file():
-        return {}, [Problem(rel, None, None, "a report.toml describing the report", "no such file")]
-    try:
-        meta = tomllib.loads(decode(path.read_bytes())[0])
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        return {}, [Problem(rel, None, None, "valid TOML", str(exc))]
-    problems = [Problem(rel, None, key, f"a key {key}", "nothing") for key in META_KEYS if key not in meta]
-    for key in ("period_start", "period_end"):
-        if key in meta and not isinstance(meta[key], dt.date):
-            problems.append(Problem(rel, None, key, "a TOML date such as 2020-01-25", repr(meta[key])))
-    if "id" in meta and not re.match(model.ID_PATTERN, str(meta["id"])):
-        problems.append(Problem(rel, None, "id", f"an id matching {model.ID_PATTERN}", repr(meta["id"])))
-    return meta, problems
-
-
-def _check_quotes(report: Report, rel_folder: str) -> list[Problem]:
+def _check_quotes(report: Report, rel_folder: str, skip: dict[str, set[int]]) -> tuple[list[Problem], int]:
+    """Each quote occurs exactly once in its section (or the whole source). Returns (problems, quotes checked)."""
     problems = []
+    checked = 0
     text, sections = report.source_text, report.sections
     keys = {s.key for s in sections}
     list_sections = {}
@@ -247,20 +287,24 @@ def _check_quotes(report: Report, rel_folder: str) -> list[Problem]:
         list_sections = dict(zip(report.tables["lists"]["list_id"], report.tables["lists"]["section"]))
     for name in model.QUOTED_TABLES:
         frame = report.tables.get(name)
-        if frame is None:
+        if frame is None or "quote" not in frame:
             continue
         rel = f"{rel_folder}/{name}.csv"
         for i, row in frame.iterrows():
             quote = row["quote"]
-            if pd.isna(quote):
+            if pd.isna(quote) or i in skip.get(name, ()):
                 continue
+            checked += 1
             section = row["section"] if "section" in frame else list_sections.get(row.get("list_id"))
             if section is None or pd.isna(section):
+                if "section" in frame:
+                    continue  # an empty or unparsable section cell, reported already
                 hits = [m.start() for m in re.finditer(re.escape(quote), text)]
                 where = "the source text"
             elif section_key(section) not in keys:
-                problems.append(Problem(rel, i + 2, "section", f"a section of the source ({', '.join(sorted(keys))})",
-                                        repr(section)))
+                shown = ", ".join(sorted(keys))
+                problems.append(Problem(rel, i + 2, "section", f"a section of the source ({_clip(shown, 200)})",
+                                        repr(section), kind="section not in source"))
                 continue
             else:
                 hits = find_quote(text, sections, section, quote)
@@ -273,10 +317,17 @@ def _check_quotes(report: Report, rel_folder: str) -> list[Problem]:
                 found = f"a quote that is not in {where}: {quote!r}"
                 if elsewhere and where != "the source text":
                     found += f" (it occurs in section {', '.join(elsewhere)})"
+                kind = "quote not in source"
             else:
                 found = f"{len(hits)} occurrences of {quote!r}; extend the quote until it is unique"
-            problems.append(Problem(rel, i + 2, "quote", f"text that occurs exactly once in {where}", found))
-    return problems
+                kind = "quote not unique"
+            problems.append(Problem(rel, i + 2, "quote", f"text that occurs exactly once in {where}", found,
+                                    kind=kind))
+    return problems, checked
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _check_extra_quotes(report: Report, rel_folder: str) -> list[Problem]:
@@ -300,9 +351,13 @@ def _check_extra_quotes(report: Report, rel_folder: str) -> list[Problem]:
 
 
 def _check_places(frame: pd.DataFrame, rel: str) -> list[Problem]:
+    if not {"place_id", "parent_id", "name_zh"} <= set(frame.columns):
+        return []
     parents = dict(zip(frame["place_id"], frame["parent_id"]))
     problems = []
     for i, place in frame["place_id"].items():
+        if not isinstance(place, str):
+            continue
         seen, cur = {place}, parents.get(place)
         while isinstance(cur, str) and cur in parents:
             if cur in seen:
@@ -313,7 +368,9 @@ def _check_places(frame: pd.DataFrame, rel: str) -> list[Problem]:
             cur = parents.get(cur)
     folded: dict[str, int] = {}
     for i, name in frame["name_zh"].items():
-        key = unicodedata.normalize("NFKC", str(name)).casefold()
+        if not isinstance(name, str):
+            continue
+        key = unicodedata.normalize("NFKC", name).casefold()
         if key in folded:
             problems.append(Problem(rel, i + 2, "name_zh", "a name no other place has (ignoring width and case)",
                                     f"{name!r}, the same as row {folded[key] + 2}"))
@@ -325,12 +382,28 @@ def _check_dates(report: Report, rel_folder: str) -> list[Problem]:
     start, end = report.period
     frame = report.tables.get("figures")
     problems = []
-    if frame is None or not isinstance(start, dt.date) or not isinstance(end, dt.date):
+    if frame is None or "cutoff_date" not in frame or not isinstance(start, dt.date) or \
+            not isinstance(end, dt.date) or end < start:
         return problems
     for i, d in frame["cutoff_date"].items():
         if pd.notna(d) and not (start <= d.date() <= end):
             problems.append(Problem(f"{rel_folder}/figures.csv", i + 2, "cutoff_date",
                                     f"a date within the project period {start}..{end}", d.date().isoformat()))
+    # service periods: a team's own start/end and its pauses lie in the project period, each in order
+    for name, first, last in (("workforce", "start_date", "end_date"), ("team_pauses", "pause_start", "pause_end")):
+        table = report.tables.get(name)
+        if table is None or first not in table:
+            continue
+        for i, row in table.iterrows():
+            for column in (first, last):
+                d = row.get(column)
+                if pd.notna(d) and not (start <= d.date() <= end):
+                    problems.append(Problem(f"{rel_folder}/{name}.csv", i + 2, column,
+                                            f"a date within the project period {start}..{end}", d.date().isoformat()))
+            a, b = row.get(first), row.get(last)
+            if pd.notna(a) and pd.notna(b) and b < a:
+                problems.append(Problem(f"{rel_folder}/{name}.csv", i + 2, last, f"a date on or after {first} "
+                                        f"{a.date().isoformat()}", b.date().isoformat()))
     return problems
 
 
@@ -374,95 +447,169 @@ def _check_rules(report: Report, rel_folder: str) -> list[Problem]:
         return []
     if "figures" not in report.tables or "budget" not in report.tables:
         return []  # the tables a rule refers to did not load; their own problems are reported
-    figures = set(report.tables["figures"]["figure_id"])
+    figures = set(report.tables["figures"]["figure_id"].dropna())
     budget = report.tables["budget"]
+    if "line_id" not in budget:
+        return []
     cols = [c for c in budget.columns if c.endswith("_yuan")]
     cells = {f"budget.{line}.{c}" for line in budget["line_id"] for c in cols}
     problems = []
     for i, row in rules.iterrows():
         for column in ("left", "right"):
+            if column not in rules or not isinstance(row[column], str):
+                continue
             try:
-                terms = parse_expression(row[column])
-            except ValueError as exc:
-                problems.append(Problem(f"{rel_folder}/rules.csv", i + 2, column,
-                                        "figure ids, budget.<line>.<column> cells and numbers joined by + and -",
+                terms = expressions.parse(row[column]).refs()
+            except expressions.ExpressionError as exc:
+                problems.append(Problem(f"{rel_folder}/rules.csv", i + 2, column, expressions.EXPECTED,
                                         f"{row[column]!r} ({exc})"))
                 continue
-            for _, term in terms:
+            for term in terms:
                 if (term.startswith("F") and term not in figures) or (term.startswith("budget.") and term not in cells):
                     problems.append(Problem(f"{rel_folder}/rules.csv", i + 2, column,
                                             "a figure id of figures.csv or a cell of budget.csv", repr(term)))
     return problems
 
 
-def validate_report(folder: str | Path) -> tuple[Report | None, list[Problem]]:
-    """Load and check a report folder. Returns (report or None, problems); never raises for bad data."""
+def _read_source(folder: Path, meta: dict, rel_folder: str) -> tuple[str, list[Section], list[Problem]]:
+    src, problems = resolve_source(folder, meta, rel_folder)
+    if src is None:
+        return "", [], problems
+    rel = f"{rel_folder}/report.toml"
+    try:
+        raw = src.read_bytes()
+    except OSError as exc:
+        return "", [], [Problem(_display(src), None, None, "a readable source text", exc.strerror or str(exc))]
+    digest = hashlib.sha256(raw).hexdigest()
+    if meta.get("source_sha256") not in (None, digest):
+        problems.append(Problem(rel, None, "source_sha256", f"the SHA-256 of {meta['source']} "
+                                "(data/raw is never edited)", f"{digest} for the file on disk"))
+    try:
+        text = decode(raw)[0]
+    except UnicodeDecodeError:
+        return "", [], problems + [Problem(_display(src), None, None, "a UTF-8 or GB18030 text", "undecodable bytes")]
+    return text, split_sections(text), problems
+
+
+def _flagged(problems: list[Problem], rel_folder: str, columns: tuple[str, ...] | None = None) -> dict[str, set[int]]:
+    """Table name -> indices of the rows that have a problem (in one of ``columns``, or in any)."""
+    out: dict[str, set[int]] = {}
+    prefix = f"{rel_folder}/"
+    for p in problems:
+        if p.row is None or p.row < 2 or not p.file.startswith(prefix) or not p.file.endswith(".csv"):
+            continue
+        if columns is not None and p.column not in columns:
+            continue
+        out.setdefault(p.file[len(prefix):-4], set()).add(p.row - 2)
+    return out
+
+
+def _load_table(folder: Path, table: model.Table, rel: str, report: Report) -> tuple[pd.DataFrame | None,
+                                                                                     list[Problem]]:
+    """One table read, typed and checked against its schema (foreign keys against the tables read before it).
+
+    Returns the frame (partly invalid when there are problems, None when no row could be read) and problems."""
+    path = folder / table.filename
+    if not path.is_file():
+        if table.required:
+            return None, [Problem(rel, None, None, f"a table of {table.description}", "no such file")]
+        return model.empty_frame(table), []
+    frame, problems = read_table(path, table, rel)
+    if frame is None:
+        return None, problems
+    invalid, dropped = frame.attrs.get(INVALID_CELLS, set()), frame.attrs.get(DROPPED_CELLS, set())
+    foreign = {}
+    for (t, column), (ref_table, ref_column) in model.FOREIGN_KEYS.items():
+        ref = frame if ref_table == table.name else report.tables.get(ref_table)
+        if t == table.name and ref is not None and column in frame and ref_column in ref:
+            foreign[column] = (f"{ref_table}.csv", set(ref[ref_column].dropna()) | ref.attrs.get(DROPPED_CELLS, set()))
+    if table.name == "figures":  # units: the shipped table extended by the report's units.csv
+        rel_folder = rel.rsplit("/", 1)[0]
+        foreign["unit"] = ("units.csv", set(units.unit_ids(report)), units.unknown_unit_hint(report, rel_folder))
+    try:
+        frame = model.schema(table, foreign).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        problems += _pandera_problems(exc, rel, invalid)
+    frame.attrs[INVALID_CELLS] = invalid
+    frame.attrs[DROPPED_CELLS] = dropped
+    return frame, problems
+
+
+def validate_report(folder: str | Path, *, completeness: bool = False,
+                    limit: int | None = PROBLEM_LIMIT) -> tuple[Report | None, list[Problem]]:
+    """Load and check a report folder. Returns (report or None, problems); never raises for bad data.
+
+    Every problem of the folder comes back from one run: a table with bad cells is still checked row by row
+    (foreign keys, quotes, values against their quotes) wherever its other cells allow. ``completeness`` also
+    requires every numeric mention of the source to be transcribed or excluded (and no exclusion to be stale).
+    At most ``limit`` problems per file and kind are listed, then one line counting the rest (None: all).
+    """
+    from analysis import transcription
+
     folder = Path(folder)
     rel_folder = _display(folder)
     if not folder.is_dir():
         return None, [Problem(rel_folder, None, None, "a report folder", "no such folder")]
-    meta, problems = _read_meta(folder, rel_folder)
-    source_text, sections = "", []
-    if "source" in meta:
-        src = (folder / meta["source"]).resolve()
-        rel_src = f"{rel_folder}/report.toml"
-        if not src.is_file():
-            problems.append(Problem(rel_src, None, "source", "the path of the source text", f"{meta['source']!r} "
-                                    "which does not exist"))
-        else:
-            raw = src.read_bytes()
-            digest = hashlib.sha256(raw).hexdigest()
-            if meta.get("source_sha256") not in (None, digest):
-                problems.append(Problem(rel_src, None, "source_sha256", f"the SHA-256 of {meta['source']} "
-                                        "(data/raw is never edited)", f"{digest} for the file on disk"))
-            try:
-                source_text = decode(raw)[0]
-                sections = split_sections(source_text)
-            except UnicodeDecodeError:
-                problems.append(Problem(_display(src), None, None, "a UTF-8 or GB18030 text", "undecodable bytes"))
+    meta, problems = read_meta(folder, rel_folder)
+    source_text, sections, source_problems = _read_source(folder, meta, rel_folder)
+    problems += source_problems
     report = Report(folder, meta, source_text, sections)
 
     for table in model.TABLES:
-        path = folder / table.filename
-        rel = f"{rel_folder}/{table.filename}"
-        if not path.is_file():
-            if table.required:
-                problems.append(Problem(rel, None, None, f"a table of {table.description}", "no such file"))
-            else:
-                report.tables[table.name] = model.empty_frame(table)
-            continue
-        frame, table_problems = read_table(path, table, rel)
+        frame, table_problems = _load_table(folder, table, f"{rel_folder}/{table.filename}", report)
         problems += table_problems
-        if frame is None or table_problems:
-            continue
-        foreign = {}
-        for (t, column), (ref_table, ref_column) in model.FOREIGN_KEYS.items():
-            ref = frame if ref_table == table.name else report.tables.get(ref_table)
-            if t == table.name and ref is not None and column in frame:
-                foreign[column] = (f"{ref_table}.csv", set(ref[ref_column].dropna()))
-        try:
-            frame = model.schema(table, foreign).validate(frame, lazy=True)
-        except pa.errors.SchemaErrors as exc:
-            problems += _pandera_problems(exc, rel)
-            continue
-        report.tables[table.name] = frame
+        if frame is not None:
+            report.tables[table.name] = frame
 
-    if "places" in report.tables:
-        problems += _check_places(report.tables["places"], f"{rel_folder}/places.csv")
-    if sections:
-        problems += _check_quotes(report, rel_folder)
-        problems += _check_extra_quotes(report, rel_folder)
+    tables = report.tables
+    if "places" in tables:
+        rel = f"{rel_folder}/places.csv"
+        problems += _check_places(tables["places"], rel)
+        problems += table_rules.place_id_problems(tables["places"], rel, meta.get("id"))
+    if "figures" in tables:
+        problems += table_rules.figure_row_problems(tables["figures"], f"{rel_folder}/figures.csv")
+    if "budget" in tables:
+        problems += table_rules.budget_problems(tables["budget"], f"{rel_folder}/budget.csv")
+    source_ok = bool(sections)
+    if source_ok:
+        quote_problems, checked = _check_quotes(report, rel_folder, _flagged(problems, rel_folder,
+                                                                            ("quote", "section", "list_id")))
+        missing = [p for p in quote_problems if p.kind in ("quote not in source", "section not in source")]
+        if len(missing) >= WRONG_SOURCE_MIN and len(missing) > checked / 2:
+            source_ok = False  # one line instead of a knock-on problem per quote
+            problems.append(Problem(f"{rel_folder}/report.toml", None, "source", "the source text the quotes were "
+                                    "copied from", f"{meta['source']!r}, in which {len(missing)} of {checked} quotes "
+                                    "do not occur (is it the right file?)"))
+        else:
+            problems += quote_problems
+            problems += _check_extra_quotes(report, rel_folder)
     problems += _check_dates(report, rel_folder)
     problems += _check_rules(report, rel_folder)
     grant = meta.get("grant_figure_id")
-    if grant and "figures" in report.tables and grant not in set(report.tables["figures"]["figure_id"]):
+    if grant and "figures" in tables and grant not in set(tables["figures"]["figure_id"].dropna()):
         problems.append(Problem(f"{rel_folder}/report.toml", None, "grant_figure_id", "a figure id of figures.csv",
                                 repr(grant)))
-    missing = [t.name for t in model.TABLES if t.name not in report.tables]
-    if problems or missing:
+    if source_ok:
+        skip = _flagged(problems, rel_folder, ("quote", "section", "value", "value_max", "is_derived", "note")
+                        + transcription.BUDGET_VALUE_COLUMNS)
+        for name, columns in (("figures", transcription.FIGURE_VALUE_COLUMNS),
+                              ("budget", transcription.BUDGET_VALUE_COLUMNS)):
+            if name in tables:
+                problems += transcription.value_problems(tables[name], columns, f"{rel_folder}/{name}.csv",
+                                                         skip.get(name, set()))
+        if completeness and {"figures", "budget", "exclusions"} <= set(tables):
+            src = resolve_source(folder, meta, rel_folder)[0]
+            problems += transcription.completeness_problems(report, _display(src), rel_folder,
+                                                            _flagged(problems, rel_folder))
+    missing_tables = [t.name for t in model.TABLES if t.name not in tables]
+    if problems or missing_tables:
         if not problems:
-            problems.append(Problem(rel_folder, None, None, "every table loaded", f"{', '.join(missing)} not loaded"))
-        return None, problems
+            problems.append(Problem(rel_folder, None, None, "every table loaded",
+                                    f"{', '.join(missing_tables)} not loaded"))
+        return None, bounded(problems, limit)
+    for frame in tables.values():
+        frame.attrs.pop(INVALID_CELLS, None)
+        frame.attrs.pop(DROPPED_CELLS, None)
     return report, []
 
 

@@ -32,7 +32,7 @@ import pandas as pd
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from analysis import present
+from analysis import present, units
 from analysis.errors import CloseoutError
 
 DPI = 110
@@ -147,6 +147,7 @@ def style() -> dict:
         "axes.spines.right": False,
         "svg.hashsalt": "closeout",
         "path.simplify": True,
+        "text.parse_math": False,  # labels are data: "$5$" is text, never mathtext
     }
 
 
@@ -623,7 +624,7 @@ def timeline_chart(
     nrows = -(-n // ncols)
 
     def panel_title(part) -> str:
-        label, unit = part["_label"].iloc[0], present.t("unit." + part["unit"].iloc[0], lang)
+        label, unit = part["_label"].iloc[0], units.unit_label(part["unit"].iloc[0], lang, report=report)
         if unit in label:  # the label already names its unit
             text = label
         else:

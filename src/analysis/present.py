@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis import units
 from analysis.errors import UsageError
 
 LANGS = ("zh", "en")
@@ -246,14 +247,7 @@ def fmt_value(row, lang: str) -> str:
 
 
 def _unit(row, lang: str) -> str:
-    if lang == "zh" and not _missing(row.get("unit_zh")):
-        unit_zh = str(row.get("unit_zh"))
-        return "元" if unit_zh in ("万元", "万", "千元") else unit_zh  # values are converted out of 万
-    unit = row.get("unit")
-    if _missing(unit):
-        return ""
-    key = f"unit.{unit}"
-    return t(key, lang) if key in labels() else str(unit).replace("_", " ")
+    return units.unit_label(row.get("unit"), lang, row.get("unit_zh"))
 
 
 def split_ids(value) -> list[str]:
@@ -566,8 +560,11 @@ def intensity_table(
     frame = intensity.assign(
         _label=localized(intensity, "label", lang),
         _team=team_labels(report, intensity, lang),
-        _output=[_amount(v, u, lang) for v, u in zip(intensity["output_value"], intensity["output_unit"])],
-        _workers=[_amount(v, u, lang) for v, u in zip(intensity["workers"], intensity["workers_unit"])],
+        _days_basis=localized(intensity, "days_basis", lang),
+        _output=[_amount(v, u, lang, z) for v, u, z in zip(intensity["output_value"], intensity["output_unit"],
+                                                             _printed(intensity, "output_unit_zh"))],
+        _workers=[_amount(v, u, lang, z) for v, u, z in zip(intensity["workers"], intensity["workers_unit"],
+                                                              _printed(intensity, "workers_unit_zh"))],
     )
     return table(
         frame,
@@ -578,6 +575,7 @@ def intensity_table(
             ("_workers", "col.workers", "text_num"),
             ("output_per_worker", "col.output_per_worker", "number"),
             ("days", "col.days", "number"),
+            ("_days_basis", "col.days_basis", "text"),
             ("output_per_worker_day", "col.output_per_worker_day", "number"),
             ("output_figure_id", "col.figure_ids", "ids"),
         ],
@@ -586,15 +584,17 @@ def intensity_table(
     )
 
 
-def _amount(value, unit, lang: str) -> str:
-    """'52,444 户' / '52,444 households'."""
+def _amount(value, unit, lang: str, unit_zh=None) -> str:
+    """'52,444 户' / '52,444 households' (``unit_zh``: the unit as printed, shown on Chinese pages)."""
     if _missing(value):
         return MISSING
-    key = f"unit.{unit}"
-    unit_text = (
-        t(key, lang) if isinstance(unit, str) and key in labels() else ("" if _missing(unit) else str(unit))
-    )
+    unit_text = units.unit_label(unit, lang, unit_zh)
     return f"{fmt_number(value, lang)} {unit_text}".strip()
+
+
+def _printed(frame: pd.DataFrame, column: str) -> pd.Series:
+    """The printed-unit column of a metrics frame (all missing when the frame has none)."""
+    return frame[column] if column in frame else pd.Series([None] * len(frame), index=frame.index, dtype=object)
 
 
 def team_labels(report, frame: pd.DataFrame, lang: str) -> pd.Series:
@@ -625,20 +625,20 @@ def places_table(places: pd.DataFrame, lang: str) -> str:
 
 
 def mentions(report, place_id: str, lang: str, limit: int = 8, width: int = 90) -> str:
-    """Where the source text names the place (its name with or without 区/县 …), as short quotes."""
+    """Where the source text names the place (``metrics.place_mentions``: the full name, or the short name
+    standing alone; not inside an organisation's name), as short quotes."""
+    from analysis.metrics import place_mentions
+
     places = report.places.set_index("place_id")
     name = str(places.loc[place_id, "name_zh"])
-    short = next(
-        (name[: -len(s)] for s in _PLACE_SUFFIXES if name.endswith(s) and len(name) > len(s) + 1), name
-    )
     text = report.source_text
     hits = []
-    for m in re.finditer(re.escape(short), text):
-        stops = [text.rfind(c, 0, m.start()) + 1 for c in "。；\n"]
-        start = max(stops + [m.start() - width // 2])
-        end_candidates = [i + 1 for i in (text.find(c, m.end()) for c in "。；\n") if i >= 0]
-        end = min(end_candidates + [m.end() + width // 2, len(text)])
-        sec = next((s.key for s in report.sections if s.start <= m.start() < s.end), "")
+    for m_start, m_end in place_mentions(report, place_id):
+        stops = [text.rfind(c, 0, m_start) + 1 for c in "。；\n"]
+        start = max(stops + [m_start - width // 2])
+        end_candidates = [i + 1 for i in (text.find(c, m_end) for c in "。；\n") if i >= 0]
+        end = min(end_candidates + [m_end + width // 2, len(text)])
+        sec = next((s.key for s in report.sections if s.start <= m_start < s.end), "")
         snippet = text[start:end].strip()
         if start > 0 and start not in stops:
             snippet = "…" + snippet
@@ -715,11 +715,14 @@ def findings_summary(findings: pd.DataFrame, lang: str) -> str:
 def attainment_table(attainment: pd.DataFrame, lang: str) -> str:
     """Each target, what was achieved (in its own unit) and the attainment ratio."""
     achieved_units = attainment["achieved_unit"].fillna("").astype(str).str.split(";").str[0]
+    achieved_zh = _printed(attainment, "achieved_unit_zh").fillna("").astype(str).str.split(";").str[0]
     frame = attainment.assign(
         _label=localized(attainment, "label", lang),
         _ratio=attainment_ratio(attainment),
-        _target=[_amount(v, u, lang) for v, u in zip(attainment["target_value"], attainment["unit"])],
-        _achieved=[_amount(v, u, lang) for v, u in zip(attainment["achieved_value"], achieved_units)],
+        _target=[_amount(v, u, lang, z) for v, u, z in zip(attainment["target_value"], attainment["unit"],
+                                                             _printed(attainment, "unit_zh"))],
+        _achieved=[_amount(v, u, lang, z) for v, u, z in zip(attainment["achieved_value"], achieved_units,
+                                                               achieved_zh)],
         _note=localized(attainment, "note", lang),
     )
     columns = [
@@ -767,7 +770,8 @@ def cost_table(costs: pd.DataFrame, lang: str) -> str:
     frame = costs.assign(
         _label=localized(costs, "label", lang),
         _caveat=localized(costs, "caveat", lang),
-        _output=[_amount(v, u, lang) for v, u in zip(costs["output_value"], costs["unit"])],
+        _output=[_amount(v, u, lang, z) for v, u, z in zip(costs["output_value"], costs["unit"],
+                                                             _printed(costs, "unit_zh"))],
     )
     return table(
         frame,

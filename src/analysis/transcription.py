@@ -1,14 +1,139 @@
-"""Transcription completeness: is every numeric mention of the source a transcribed figure or an exclusion?"""
+"""Transcription against the source: is each transcribed value printed in its own quote, and is every numeric
+mention of the source a transcribed figure or an exclusion?
+
+The ``*_problems`` functions are the checks ``closeout validate`` runs (through :func:`analysis.load.validate_report`);
+they take partly invalid tables and skip the rows whose own cells are already reported. The other functions
+return DataFrames for ``closeout extract --report``.
+"""
 
 from __future__ import annotations
 
+import functools
+import math
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
+from analysis.errors import Problem
 from analysis.extract import account_for, extract_mentions
-from analysis.load import Report
-from analysis.sections import section_of
+from analysis.sections import section_key, section_of
+from analysis.table_rules import number
+
+if TYPE_CHECKING:
+    from analysis.load import Report
 
 BUDGET_VALUE_COLUMNS = ("budget_yuan", "actual_yuan", "remaining_yuan")
+FIGURE_VALUE_COLUMNS = ("value", "value_max")
+#: Mention kinds whose number a figure may take (not enumerations, model names such as N95, dates or times).
+VALUE_KINDS = ("number", "percent", "other")
+_MINUS = "-−－"
+
+
+@functools.lru_cache(maxsize=65536)
+def printed_numbers(quote: str) -> tuple[tuple[str, float], ...]:
+    """(text as printed, number) for every number ``quote`` prints, after 万/千/Chinese-numeral conversion.
+
+    A range gives both ends; a number written right after a minus sign counts with that sign.
+
+    >>> printed_numbers("项目预算：3万")
+    (('3万', 30000.0),)
+    >>> printed_numbers("防护口罩 n95\\t18000.00\\t19678.5\\t-1687.5")
+    (('18000.00', 18000.0), ('19678.5', 19678.5), ('-1687.5', -1687.5))
+    >>> printed_numbers("预计 8-10 家，一万件，余额-500")
+    (('8-10', 8.0), ('8-10', 10.0), ('一万', 10000.0), ('-500', -500.0))
+    """
+    out = []
+    for m in extract_mentions(quote).itertuples(index=False):
+        if m.kind not in VALUE_KINDS:
+            continue
+        text = m.text.strip()
+        start = quote.find(m.text)
+        value = m.value
+        if value > 0 and start > 0 and quote[start - 1] in _MINUS and not text.startswith(tuple(_MINUS)):
+            value, text = -value, quote[start - 1] + text
+        out.append((text, value))
+        if not math.isnan(m.value_max):
+            out.append((text, m.value_max))
+    return tuple(out)
+
+
+def is_printed(value: float, quote: str) -> bool:
+    """True when ``value`` equals (relative tolerance 1e-9, sign included) a number ``quote`` prints.
+
+    >>> is_printed(20000, "20万"), is_printed(200000, "20万"), is_printed(-18000, "18000.00")
+    (False, True, False)
+    """
+    return any(math.isclose(value, n, rel_tol=1e-9, abs_tol=1e-9) for _, n in printed_numbers(quote))
+
+
+def _printed_list(quote: str) -> str:
+    numbers = printed_numbers(quote)
+    if not numbers:
+        return "no number"
+    shown = []
+    for text, n in numbers:
+        item = text if text.replace(",", "") in (number(n), f"{n:.2f}") else f"{text} = {number(n)}"
+        if item not in shown:
+            shown.append(item)
+    return ", ".join(shown[:6]) + (", …" if len(shown) > 6 else "")
+
+
+def value_problems(frame: pd.DataFrame, columns: tuple[str, ...], rel: str, skip: set[int]) -> list[Problem]:
+    """Values of ``columns`` that no number printed in the row's quote equals (a typo, a dropped 万, a sign).
+
+    Rows in ``skip`` (whose value or quote is already reported) and derived figures (``is_derived`` true) are
+    not checked.
+    """
+    if "quote" not in frame:
+        return []
+    derived = frame["is_derived"].fillna(False).astype(bool) if "is_derived" in frame else None
+    problems = []
+    for col in columns:
+        if col not in frame:
+            continue
+        for i, value in frame[col].items():
+            quote = frame.at[i, "quote"]
+            if i in skip or pd.isna(value) or not isinstance(quote, str) or (derived is not None and derived[i]):
+                continue
+            if not is_printed(float(value), quote):
+                hint = " (or is_derived true with a note saying how it was derived)" if derived is not None or \
+                    col in FIGURE_VALUE_COLUMNS else ""
+                problems.append(Problem(rel, i + 2, col, f"a number printed in the row's quote{hint}",
+                                        f"{number(float(value))}, but the quote {_clip(quote)!r} prints "
+                                        f"{_printed_list(quote)}", kind="value not in quote"))
+    return problems
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- completeness ---------------------------------------------------------------------------------
+
+
+def _transcribed(report: Report, skip: dict[str, set[int]]) -> pd.DataFrame:
+    keys = {s.key for s in report.sections}
+    rows = []
+    figures = report.tables.get("figures")
+    if figures is not None:
+        for i, fig in figures.iterrows():
+            if i in skip.get("figures", ()) or not isinstance(fig["quote"], str) or \
+                    not isinstance(fig["section"], str) or section_key(fig["section"]) not in keys:
+                continue
+            for col in FIGURE_VALUE_COLUMNS:
+                if col in figures and pd.notna(fig[col]):
+                    rows.append((f"figures:{fig['figure_id']}", fig["section"], fig["quote"], float(fig[col])))
+    budget = report.tables.get("budget")
+    if budget is not None:
+        for i, line in budget.iterrows():
+            at = report.source_text.find(line["quote"]) if isinstance(line["quote"], str) else -1
+            if i in skip.get("budget", ()) or at < 0:
+                continue
+            section = section_of(report.sections, at)
+            for col in BUDGET_VALUE_COLUMNS:
+                if col in budget and pd.notna(line[col]):
+                    rows.append((f"budget:{line['line_id']}", section, line["quote"], float(line[col])))
+    return pd.DataFrame(rows, columns=["ref", "section", "quote", "value"])
 
 
 def transcribed_values(report: Report) -> pd.DataFrame:
@@ -17,18 +142,17 @@ def transcribed_values(report: Report) -> pd.DataFrame:
     Figures contribute ``value`` and ``value_max``; budget rows their three amounts, located in the section where
     their quote stands (the budget table has no section column).
     """
-    rows = []
-    for fig in report.figures.itertuples(index=False):
-        for value in (fig.value, fig.value_max):
-            if pd.notna(value):
-                rows.append((f"figures:{fig.figure_id}", fig.section, fig.quote, float(value)))
-    for line in report.budget.itertuples(index=False):
-        section = section_of(report.sections, report.source_text.find(line.quote))
-        for column in BUDGET_VALUE_COLUMNS:
-            value = getattr(line, column)
-            if pd.notna(value):
-                rows.append((f"budget:{line.line_id}", section, line.quote, float(value)))
-    return pd.DataFrame(rows, columns=["ref", "section", "quote", "value"])
+    return _transcribed(report, {})
+
+
+def _exclusions(report: Report, skip: dict[str, set[int]]) -> pd.DataFrame:
+    exclusions = report.tables.get("exclusions")
+    if exclusions is None:
+        return pd.DataFrame(columns=["section", "text", "quote", "reason"])
+    keys = {s.key for s in report.sections}
+    ok = [i not in skip.get("exclusions", ()) and isinstance(row["section"], str) and isinstance(row["quote"], str)
+          and isinstance(row["text"], str) and section_key(row["section"]) in keys for i, row in exclusions.iterrows()]
+    return exclusions[ok]
 
 
 def account_report(report: Report) -> pd.DataFrame:
@@ -39,7 +163,7 @@ def account_report(report: Report) -> pd.DataFrame:
     ``exclusion``).
     """
     text = report.source_text
-    return account_for(text, extract_mentions(text), transcribed_values(report), report.exclusions)
+    return account_for(text, extract_mentions(text), transcribed_values(report), _exclusions(report, {}))
 
 
 def unaccounted(report: Report) -> pd.DataFrame:
@@ -49,17 +173,23 @@ def unaccounted(report: Report) -> pd.DataFrame:
 
 
 def values_not_in_quotes(report: Report) -> pd.DataFrame:
-    """Transcribed values that no number printed in their own quote equals (a typo in the data).
+    """Transcribed values that no number printed in their own quote equals, sign included (a typo in the data).
 
-    Columns: those of :func:`transcribed_values`. Empty when every value is read off its quote.
+    Columns: those of :func:`transcribed_values`. Derived figures (``is_derived`` true) are left out. Empty when
+    every value is read off its quote.
     """
     values = transcribed_values(report)
-    keep = []
-    for row in values.itertuples(index=False):
-        printed = extract_mentions(row.quote)
-        numbers = pd.concat([printed["value"], printed["value"].abs(), printed["value_max"]]).dropna()
-        keep.append(not any(abs(n - row.value) <= 1e-9 * max(1.0, abs(row.value)) for n in numbers))
+    derived = set()
+    if "is_derived" in report.figures:
+        derived = {f"figures:{f}" for f in report.figures.loc[report.figures["is_derived"].fillna(False).astype(bool),
+                                                              "figure_id"]}
+    keep = [row.ref not in derived and not is_printed(row.value, row.quote) for row in values.itertuples()]
     return values[keep].reset_index(drop=True)
+
+
+def _stale(exclusions: pd.DataFrame) -> list:
+    return [i for i, row in exclusions.iterrows()
+            if str(row["text"]).strip() not in {t.strip() for t in extract_mentions(row["quote"])["text"]}]
 
 
 def unused_exclusions(report: Report) -> pd.DataFrame:
@@ -67,8 +197,43 @@ def unused_exclusions(report: Report) -> pd.DataFrame:
 
     Columns: those of exclusions.csv. Empty when every exclusion explains at least one mention.
     """
-    keep = []
-    for row in report.exclusions.itertuples(index=False):
-        printed = extract_mentions(row.quote)["text"].str.strip()
-        keep.append(str(row.text).strip() not in set(printed))
-    return report.exclusions[keep].reset_index(drop=True)
+    return report.exclusions.loc[_stale(_exclusions(report, {}))].reset_index(drop=True)
+
+
+def completeness_problems(report: Report, source_rel: str, rel_folder: str,
+                          skip: dict[str, set[int]]) -> list[Problem]:
+    """One problem per numeric mention of the source that no valid row transcribes or excludes, and one per
+    exclusion that explains no mention (stale). ``skip`` maps a table to the rows already reported: they cover
+    nothing, and mentions inside their quotes are not reported again."""
+    text = report.source_text
+    mentions = extract_mentions(text)
+    exclusions = _exclusions(report, skip)
+    accounted = account_for(text, mentions, _transcribed(report, skip), exclusions)
+    spans = []
+    for name, rows in skip.items():
+        frame = report.tables.get(name)
+        if frame is None or "quote" not in frame:
+            continue
+        for i in rows:
+            quote = frame["quote"].get(i)
+            if isinstance(quote, str) and quote:
+                at = text.find(quote)
+                while at >= 0:
+                    spans.append((at, at + len(quote)))
+                    at = text.find(quote, at + 1)
+    problems = []
+    for m in accounted[accounted["covered_by"].isna()].itertuples(index=False):
+        if any(s <= m.start and m.end <= e for s, e in spans):
+            continue
+        problems.append(Problem(
+            source_rel, int(m.line), m.section,
+            "every numeric mention transcribed in figures.csv or budget.csv, or listed in exclusions.csv with a reason",
+            f"{m.text!r} accounted for by no row (in “{m.context.strip()}”)",
+            kind="unaccounted mention", row_label="line", column_label="section"))
+    rel = f"{rel_folder}/exclusions.csv"
+    for i in _stale(exclusions):
+        problems.append(Problem(rel, i + 2, "text", "a numeric mention printed in the row's quote (an exclusion "
+                                "that explains no mention is stale: remove it)", repr(exclusions.at[i, "text"]),
+                                kind="stale exclusion"))
+    return problems
+

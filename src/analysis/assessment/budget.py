@@ -8,8 +8,8 @@ import math
 
 import pandas as pd
 
-from analysis import checks, metrics
-from analysis.load import Report, parse_expression
+from analysis import checks, expressions, metrics
+from analysis.load import Report
 
 _COLUMN_ZH = {"budget_yuan": "预算额度", "actual_yuan": "实际开支", "remaining_yuan": "剩余金额"}
 _COLUMN_EN = {"budget_yuan": "budget", "actual_yuan": "actual spending", "remaining_yuan": "remaining amount"}
@@ -115,11 +115,11 @@ def matching_readings(
 
 
 def explanations(report: Report) -> dict[str, dict]:
-    """line_id -> {'quote', 'section'} for each budget line the report explains in its own words.
+    """line_id -> {'quote', 'section', 'source'} for each budget line the report explains in its own words.
 
     From the optional ``explanation_quote`` column of budget.csv (checked by validation as a quote of the
-    source), else from a rule of rules.csv that compares a figure of the narrative with that line's cells (the
-    figure's quote is then the explanation).
+    source; source 'quote'), else from the table's own remark (备注) on the line ('remark'), else from a rule
+    of rules.csv that compares a figure of the narrative with that line's cells (the figure's quote; 'rule').
     """
     out: dict[str, dict] = {}
     budget = report.budget
@@ -127,11 +127,19 @@ def explanations(report: Report) -> dict[str, dict]:
         for row in budget.itertuples():
             q = row.explanation_quote
             if isinstance(q, str) and q.strip():
-                out[row.line_id] = {"quote": q, "section": _section_of(report, q)}
+                out[row.line_id] = {"quote": q, "section": _section_of(report, q), "source": "quote"}
+    for row in budget.itertuples():
+        remark = row.remark_zh
+        if row.line_id not in out and isinstance(remark, str) and remark.strip():
+            out[row.line_id] = {
+                "quote": remark.strip(),
+                "section": _section_of(report, str(row.quote)),
+                "source": "remark",
+            }
     fig = metrics.figures(report)
     for rule in report.rules.itertuples():
         try:
-            terms = [t for side in (rule.left, rule.right) for _, t in parse_expression(str(side))]
+            terms = [t for side in (rule.left, rule.right) for t in expressions.parse(str(side)).refs()]
         except ValueError:
             continue
         lines = {t.split(".")[1] for t in terms if t.startswith("budget.") and t.count(".") == 2}
@@ -140,7 +148,7 @@ def explanations(report: Report) -> dict[str, dict]:
             line = lines.pop()
             if line not in out:
                 f = fig.loc[figs[0]]
-                out[line] = {"quote": str(f["quote"]), "section": str(f["section"])}
+                out[line] = {"quote": str(f["quote"]), "section": str(f["section"]), "source": "rule"}
     return out
 
 

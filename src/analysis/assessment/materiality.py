@@ -17,8 +17,8 @@ Severity: **high** when a target verdict (met / not met) changes under the other
 least 1 (money at least the funder's tolerance; one value at least twice the other); **medium** when the score
 is at least 0.5, or at least 0.1 for an issue that touches money or a headline figure (a target attainment, the
 budget total, a cost per output, an output per worker), or when a budget line's "needs an explanation" verdict
-changes; **low** otherwise, and whenever the report itself explains the variance or the amount is below the
-profile's floor.
+changes; **low** otherwise, and whenever the amount is below the profile's floor. A variance the report itself
+explains (budget.csv's explanation_quote or remark, or a narrative rule about the line) is one level lower.
 """
 
 from __future__ import annotations
@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis import checks, metrics
+from analysis import checks, expressions, metrics
 from analysis.assessment import budget as budget_mod
 from analysis.assessment.grouping import CONTRADICTIONS, Cause
 from analysis.assessment.numbers import figure_text, num, section_text, times
-from analysis.load import Report, parse_expression
+from analysis.load import Report
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
 SEVERITY_RANK = {HIGH: 0, MEDIUM: 1, LOW: 2}
@@ -143,7 +143,11 @@ def _tolerance_text(ctx: Context, amount: float, lang: str) -> str:
     return text + (f" It is below the funder's floor of {num(ctx.floor_yuan)} yuan." if below else "")
 
 
-def _severity(m: Measure, touches_headline: bool, information: bool = False, capped: bool = False) -> str:
+def _severity(
+    m: Measure, touches_headline: bool, information: bool = False, capped: bool = False, explained: bool = False
+) -> str:
+    """The severity rules of the module docstring; ``capped``: below the profile's floor (low); ``explained``:
+    the report explains the variance itself (one level lower)."""
     if information:
         return LOW
     if m.target_flips:
@@ -151,12 +155,16 @@ def _severity(m: Measure, touches_headline: bool, information: bool = False, cap
     if capped:
         return LOW
     if m.score >= HIGH_AT:
-        return HIGH
-    if m.score >= MEDIUM_AT or m.line_flips:
-        return MEDIUM
-    if m.score >= MEDIUM_HEADLINE_AT and (touches_headline or m.basis == "money"):
-        return MEDIUM
-    return LOW
+        level = HIGH
+    elif m.score >= MEDIUM_AT or m.line_flips:
+        level = MEDIUM
+    elif m.score >= MEDIUM_HEADLINE_AT and (touches_headline or m.basis == "money"):
+        level = MEDIUM
+    else:
+        level = LOW
+    if explained:
+        level = {HIGH: MEDIUM, MEDIUM: LOW, LOW: LOW}[level]
+    return level
 
 
 def _headlines_of(ctx: Context, ids: set[str], pairs: list[dict] | None = None) -> list[dict]:
@@ -321,7 +329,9 @@ def _threshold(cause: Cause, ctx: Context) -> Measure:
         m.data["row"] = row.to_dict()
         m.explained = budget_mod.explanations(ctx.report).get(row["line_id"])
     m.headlines = [{"what": "budget_line"}]
-    m.severity = _severity(m, True, capped=m.explained is not None)
+    m.severity = _severity(
+        m, True, capped=bool(ctx.floor_yuan and abs(amount) < ctx.floor_yuan), explained=m.explained is not None
+    )
     m.text_zh, m.text_en = _tolerance_text(ctx, amount, "zh"), _tolerance_text(ctx, amount, "en")
     if m.explained is not None:
         m.text_zh += "报告对这一偏差作了说明。"
@@ -340,8 +350,11 @@ def _rule_sides(cause: Cause, ctx: Context, cells_override: dict | None = None):
     values = checks.Values(ctx.fig, cells, quotes)
 
     def side(expr):
-        terms = [(1.0 if s == "+" else -1.0, t) for s, t in parse_expression(str(expr))]
-        return terms, checks.sum_interval(terms, values)
+        node = expressions.parse(str(expr))
+        linear = expressions.linear_terms(node)
+        # a ratio or product has no coefficients: its references stand in, marked by a coefficient of 0
+        terms = linear if linear is not None else [(0.0, ref) for ref in node.refs()]
+        return terms, expressions.interval(node, values.interval)
 
     return rule, side(rule["left"]), side(rule["right"])
 
@@ -406,6 +419,8 @@ def _narrative(cause: Cause, ctx: Context) -> Measure:
 
 def _what_of(terms: list[tuple[float, str]]) -> str | None:
     """'overrun' for actual − budget, 'saving' for budget − actual (of one line), else None."""
+    if any(c == 0 for c, _ in terms):
+        return None  # not a sum
     signs = {t.split(".")[2]: c for c, t in terms if t.startswith("budget.")}
     if set(signs) == {"actual_yuan", "budget_yuan"} and len({t.split(".")[1] for _, t in terms}) == 1:
         return "overrun" if signs["actual_yuan"] > 0 else "saving"

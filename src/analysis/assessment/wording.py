@@ -260,10 +260,13 @@ def _threshold(cause: Cause, m: Measure, ctx: Context) -> dict:
             f"happened to the {num(abs(var))} yuan left over."
         )
     if ex is not None:
-        where_zh = section_text(ex["section"], "zh") if ex.get("section") else "报告"
-        where_en = section_text(ex["section"], "en") if ex.get("section") else "the report"
-        title_tail_zh, title_tail_en = f"报告{where_zh}作了说明。", f"{where_en} explains it."
-        expl_zh = f"报告{where_zh}的说明：「{ex['quote']}」。"
+        if ex.get("source") == "remark":
+            where_zh, where_en = "预算表的备注", "the budget table's remark"
+        else:
+            where_zh = "报告" + (section_text(ex["section"], "zh") if ex.get("section") else "")
+            where_en = section_text(ex["section"], "en") if ex.get("section") else "the report"
+        title_tail_zh, title_tail_en = f"{where_zh}作了说明。", f"{where_en} explains it."
+        expl_zh = f"{where_zh}的说明：「{ex['quote']}」。"
         expl_en = f"{where_en[0].upper() + where_en[1:]} explains it (in Chinese): 「{ex['quote']}」."
         q_zh = f"请提供与报告说明相符的「{name_zh}」支出凭证（实际开支 {act} 元）。"
         q_en = f"Please send the receipts for {name_en} ({act} yuan spent) that support the report's explanation."
