@@ -127,7 +127,7 @@ def assess(report: Report, profile: str = "default") -> Assessment:
     place_ids (';'), quotes (list of str), evidence (list of dict), status, note, reviewer, review_date.
     Ranked by severity, then information last, then materiality (largest first), then issue_id.
     """
-    findings = checks.run_checks(report, profile)
+    findings = budget_mod.memo(report, f"findings:{profile}", lambda: checks.run_checks(report, profile))
     fig = metrics.figures(report)
     cumulative = dict(zip(report.metrics["metric"], report.metrics["is_cumulative"], strict=True))
     causes = group_findings(findings, fig, cumulative)

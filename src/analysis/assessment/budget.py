@@ -35,7 +35,33 @@ def cell_name(report: Report, cell: str) -> tuple[str, str]:
     return f"「{zh}」的{_COLUMN_ZH.get(column, column)}", f"the {_COLUMN_EN.get(column, column)} of {en}"
 
 
+def memo(report: Report, name: str, fn):
+    """``fn()`` computed once per report for ``name``, recomputed when any table or the source is replaced (the
+    same rule as :func:`analysis.metrics.figures`); an assessment asks for the same variances many times."""
+    key = (*report.tables.values(), report.source_text)
+    store = report.__dict__.setdefault("_assessment_memo", {})
+    hit = store.get(name)
+    if hit is None or len(hit[0]) != len(key) or any(a is not b for a, b in zip(hit[0], key, strict=True)):
+        hit = (key, fn())
+        store[name] = hit
+    return hit[1]
+
+
+def variance(report: Report, profile: str = "default") -> pd.DataFrame:
+    """:func:`analysis.metrics.budget_variance`, computed once per report and profile (do not modify it)."""
+    return memo(report, f"variance:{profile}", lambda: metrics.budget_variance(report, profile))
+
+
+def cost(report: Report) -> pd.DataFrame:
+    """:func:`analysis.metrics.cost_per_output`, computed once per report (do not modify it)."""
+    return memo(report, "cost", lambda: metrics.cost_per_output(report))
+
+
 def corrections(report: Report) -> tuple[list[str], list]:
+    return memo(report, "corrections", lambda: _corrections(report))
+
+
+def _corrections(report: Report) -> tuple[list[str], list]:
     """(failing budget identities, the single-cell corrections that explain all of them without breaking any
     that held) — :func:`analysis.checks.localise` restricted to full explanations."""
     fig = metrics.figures(report)
@@ -72,9 +98,8 @@ def readings(report: Report) -> list[dict]:
     Each reading: level ('line' | 'category' | 'total'), line_id, name_zh, name_en, what ('budget' | 'actual' |
     'remaining' | 'overrun' | 'saving'), value_yuan, cells (the budget cells it is computed from).
     """
-    variance = metrics.budget_variance(report)
     out = []
-    for r in variance.itertuples():
+    for r in variance(report).itertuples():
         zh = r.line_zh if r.level == "line" else r.category_zh
         en = r.line_en if r.level == "line" else r.category_en
         cells = r.budget_cells.split(";") + r.actual_cells.split(";")
@@ -202,10 +227,10 @@ def budget_summary(report: Report, profile: str) -> dict:
             "why_en": f"{en_cell[0].upper() + en_cell[1:]} is printed {money(c.old)} but should read {money(c.new)} "
             f"({how_en}): with that one change all {len(failing)} failing sums of the table hold.",
         }
-    variance = metrics.budget_variance(report, profile)
+    table = variance(report, profile)
     explained = explanations(report)
     out_lines = []
-    for r in variance[variance["level"].isin(["line", "category"])].itertuples():
+    for r in table[table["level"].isin(["line", "category"])].itertuples():
         needs = bool(r.needs_explanation)
         ex = explained.get(r.line_id)
         if not needs and ex is None:

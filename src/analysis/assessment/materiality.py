@@ -75,7 +75,7 @@ def context(report: Report, profile: str, targets: pd.DataFrame, budget: dict) -
     gid = report.meta.get("grant_figure_id")
     if not grant and gid in fig.index:
         grant = float(fig.loc[gid, "value"])
-    cost = metrics.cost_per_output(report)
+    cost = budget_mod.cost(report)
     inten = metrics.intensity(report)
     failing, full = budget_mod.corrections(report) if len(report.budget) else ([], [])
     return Context(
@@ -189,7 +189,7 @@ def _headlines_of(ctx: Context, ids: set[str], pairs: list[dict] | None = None) 
             approx = any(_uncertain(ctx, i) for p in pairs or [] for i in (p["a"], p["b"]))
             h.update({"now": float(t.attainment_ratio), "other": sorted(set(others)), "approximate": approx})
         out.append(h)
-    cost = metrics.cost_per_output(ctx.report).set_index("output_figure_id") if ctx.key_output_figures else None
+    cost = budget_mod.cost(ctx.report).set_index("output_figure_id") if ctx.key_output_figures else None
     for fid, label in ctx.key_output_figures.items():
         if fid not in ids:
             continue
@@ -298,7 +298,7 @@ def _budget(cause: Cause, ctx: Context) -> Measure:
     if len(full) == 1:
         c = full[0]
         other = budget_mod.with_cell(report, c.cell, c.new)
-        before = metrics.budget_variance(report, ctx.profile).set_index("line_id")["needs_explanation"]
+        before = budget_mod.variance(report, ctx.profile).set_index("line_id")["needs_explanation"]
         after = metrics.budget_variance(other, ctx.profile).set_index("line_id")["needs_explanation"]
         m.line_flips = [line for line in before.index if bool(before[line]) != bool(after.get(line, before[line]))]
         m.data["correction"] = c
@@ -313,7 +313,7 @@ def _budget(cause: Cause, ctx: Context) -> Measure:
 
 
 def _variance_row(ctx: Context, cells: set[str]) -> pd.Series | None:
-    variance = metrics.budget_variance(ctx.report, ctx.profile)
+    variance = budget_mod.variance(ctx.report, ctx.profile)
     for _, r in variance.iterrows():
         if set(r["budget_cells"].split(";")) | set(r["actual_cells"].split(";")) == cells:
             return r

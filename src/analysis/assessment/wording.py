@@ -298,7 +298,7 @@ def _table_side_name(cells: list[str], ctx: Context) -> tuple[str, str]:
 
 
 def _category_parts(ctx: Context, reading: dict, lang: str) -> str:
-    variance = metrics.budget_variance(ctx.report)
+    variance = budget_mod.variance(ctx.report)
     if reading["level"] != "category":
         return ""
     cat = variance[(variance["level"] == "category") & (variance["line_id"] == reading["line_id"])]
