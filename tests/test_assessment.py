@@ -70,8 +70,12 @@ def test_every_issue_is_worded_in_both_languages_without_ids(seed_assessment):
         for key in ("title", "explanation", "impact", "question", "materiality"):
             assert row[f"{key}_zh"].strip() and row[f"{key}_en"].strip(), (row["issue_id"], key)
             assert re.search(r"[\u4e00-\u9fff]", row[f"{key}_zh"])
-        for key in ("title_zh", "title_en", "question_zh", "question_en"):
-            assert not ID_LIKE.search(row[key]), (key, row[key])
+        for key in ("title", "explanation", "impact", "question", "materiality"):
+            for lang in ("zh", "en"):
+                assert not ID_LIKE.search(row[f"{key}_{lang}"]), (key, lang, row[f"{key}_{lang}"])
+        for evidence in row["evidence"]:
+            texts = [v for k, v in evidence.items() if isinstance(v, str) and not k.startswith("quote")]
+            assert not any(ID_LIKE.search(t) for t in texts), evidence
 
 
 def test_ids_are_stable_across_runs(seed):

@@ -383,13 +383,25 @@ def _narrative(cause: Cause, m: Measure, ctx: Context) -> dict:
 # ---------------------------------------------------------------------------------------------------- figures
 
 
+def _label(ctx: Context, f: pd.Series, lang: str) -> str:
+    """A figure's measure as a reader names it, with its place when it has one: 入户（锦江区）/ Households
+    visited in Jinjiang District."""
+    label = str(f["metric_zh"] if lang == "zh" else f["metric_en"])
+    place = f.get("place_id")
+    pl = metrics.places(ctx.report)
+    if isinstance(place, str) and place in pl.index:
+        name = pl.loc[place, "name_zh" if lang == "zh" else "name_en"]
+        return f"{label}（{name}）" if lang == "zh" else f"{label} in {name}"
+    return label
+
+
 def _pair_row(p: dict, ctx: Context) -> dict:
     a, b = ctx.fig.loc[p["a"]], ctx.fig.loc[p["b"]]
     from analysis.assessment.numbers import is_uncertain
 
     return {
-        "measure_zh": str(a["metric_zh"]),
-        "measure_en": str(a["metric_en"]),
+        "measure_zh": _label(ctx, a, "zh"),
+        "measure_en": _label(ctx, a, "en"),
         "value_a_zh": figure_text(a, "zh"),
         "value_a_en": figure_text(a, "en"),
         "section_a": str(a["section"]),
@@ -446,21 +458,21 @@ def _conflict(cause: Cause, m: Measure, ctx: Context) -> dict:
     metrics_in = list(dict.fromkeys(p["metric"] for p in bad))
     if len(metrics_in) == 1:
         title_zh = (
-            f"「{a['metric_zh']}」在{s1z}为 {figure_text(first, 'zh')}，在{s2z}为 "
+            f"「{_label(ctx, a, 'zh')}」在{s1z}为 {figure_text(first, 'zh')}，在{s2z}为 "
             f"{figure_text(second, 'zh')}（较大者是较小者的 {times(worst['ratio'])} 倍），{when_zh}。"
         )
         title_en = (
-            f"{a['metric_en']} is {figure_text(first, 'en')} in {s1e} but {figure_text(second, 'en')} in "
+            f"{_label(ctx, a, 'en')} is {figure_text(first, 'en')} in {s1e} but {figure_text(second, 'en')} in "
             f"{s2e} (the larger is {times(worst['ratio'])} times the smaller); {when_en}."
         )
     else:
         title_zh = (
             f"{s1z}与{s2z}对 {len(metrics_in)} 项工作量给出了不同的数字，{when_zh}；差距最大的是"
-            f"「{a['metric_zh']}」：{figure_text(first, 'zh')} 与 {figure_text(second, 'zh')}。"
+            f"「{_label(ctx, a, 'zh')}」：{figure_text(first, 'zh')} 与 {figure_text(second, 'zh')}。"
         )
         title_en = (
             f"{s1e[0].upper() + s1e[1:]} and {s2e} give different numbers for {len(metrics_in)} measures "
-            f"and {when_en}; the largest gap is {a['metric_en']}: {figure_text(first, 'en')} against "
+            f"and {when_en}; the largest gap is {_label(ctx, a, 'en')}: {figure_text(first, 'en')} against "
             f"{figure_text(second, 'en')}."
         )
     if verdict == "undated":
@@ -507,12 +519,12 @@ def _conflict(cause: Cause, m: Measure, ctx: Context) -> dict:
             "organisation-wide, so it need not agree."
         )
     asks_zh = [
-        f"「{ctx.fig.loc[p['a'], 'metric_zh']}」是 {figure_text(ctx.fig.loc[p['a']], 'zh')} 还是 "
+        f"「{_label(ctx, ctx.fig.loc[p['a']], 'zh')}」是 {figure_text(ctx.fig.loc[p['a']], 'zh')} 还是 "
         f"{figure_text(ctx.fig.loc[p['b']], 'zh')}"
         for p in bad
     ]
     asks_en = [
-        f"{ctx.fig.loc[p['a'], 'metric_en']}: {figure_text(ctx.fig.loc[p['a']], 'en')} or "
+        f"{_label(ctx, ctx.fig.loc[p['a']], 'en')}: {figure_text(ctx.fig.loc[p['a']], 'en')} or "
         f"{figure_text(ctx.fig.loc[p['b']], 'en')}"
         for p in bad
     ]
@@ -597,9 +609,9 @@ def _scope(cause: Cause, m: Measure, ctx: Context) -> dict:
     a, b = ctx.fig.loc[p["a"]], ctx.fig.loc[p["b"]]
     org, proj = (a, b) if a["scope"] == "organisation" else (b, a)
     return {
-        "title_zh": f"「{a['metric_zh']}」：机构整体的 {figure_text(org, 'zh')} 与本项目的 "
+        "title_zh": f"「{_label(ctx, a, 'zh')}」：机构整体的 {figure_text(org, 'zh')} 与本项目的 "
         f"{figure_text(proj, 'zh')} 统计范围不同。",
-        "title_en": f"{a['metric_en']}: the organisation-wide {figure_text(org, 'en')} and the project's "
+        "title_en": f"{_label(ctx, a, 'en')}: the organisation-wide {figure_text(org, 'en')} and the project's "
         f"{figure_text(proj, 'en')} count different scopes.",
         "explanation_zh": "一个是机构整体的数字（包括其他资金支持的工作），一个是本项目的数字，二者不必一致。",
         "explanation_en": "One figure is organisation-wide (work paid from other funds too), the other is the "
