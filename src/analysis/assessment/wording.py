@@ -297,6 +297,12 @@ def _table_side_name(cells: list[str], ctx: Context) -> tuple[str, str]:
     return "预算表相应数字", "the corresponding budget figures"
 
 
+def _line_en(cells: list[str], ctx: Context) -> str:
+    lines = {c.split(".")[1] for c in cells}
+    names = budget_mod.line_names(ctx.report)
+    return names.get(next(iter(lines)), ("", "the line"))[1] if len(lines) == 1 else "the line"
+
+
 def _category_parts(ctx: Context, reading: dict, lang: str) -> str:
     variance = budget_mod.variance(ctx.report)
     if reading["level"] != "category":
@@ -351,13 +357,14 @@ def _narrative(cause: Cause, m: Measure, ctx: Context) -> dict:
             + f', within "{story_en}", while the line itself is {num(abs(table))} yuan{corr_en}.'
         )
         line_zh = side_zh.replace("一行的预算差额", "")
+        line_en = _line_en(m.data["cells"], ctx)
         q_zh = (
             f"{sec_zh}所说的「{f['quote']}」是指{line_zh}一项，还是整个「{r['name_zh']}」？"
             f"请确认{line_zh}的实际差额是多少。"
         )
         q_en = (
-            f'Does "{f["quote"]}" in {sec_en} refer to that line alone or to the whole of {r["name_en"]}? '
-            f"Please confirm the line's actual difference from its budget."
+            f'Does "{f["quote"]}" in {sec_en} refer to {line_en} alone or to the whole of {r["name_en"]}? '
+            f"Please confirm the actual difference between budget and spending on {line_en}."
         )
     else:
         expl_zh = (
@@ -515,8 +522,8 @@ def _conflict(cause: Cause, m: Measure, ctx: Context) -> dict:
             "统计范围不同，不必一致。"
         )
         expl_en += (
-            f" The {figure_text(o, 'en')} for {o['metric_en']} in {section_text(o['section'], 'en')} is "
-            "organisation-wide, so it need not agree."
+            f" The {figure_text(o, 'en')} given for {o['metric_en']} in {section_text(o['section'], 'en')} "
+            "is organisation-wide, so it need not agree."
         )
     asks_zh = [
         f"「{_label(ctx, ctx.fig.loc[p['a']], 'zh')}」是 {figure_text(ctx.fig.loc[p['a']], 'zh')} 还是 "
@@ -671,8 +678,8 @@ def _part_whole(cause: Cause, m: Measure, ctx: Context) -> dict:
         "explanation_zh": expl_zh,
         "explanation_en": expl_en,
         "question_zh": f"全项目的「{part['metric_zh']}」是多少？{name_zh}的 {figure_text(part, 'zh')} 是否包含在内？",
-        "question_en": f"What is the project's total for {part['metric_en']}, and is {name_en}'s "
-        f"{figure_text(part, 'en')} part of it?",
+        "question_en": f"What is the project's total for {part['metric_en']}, and are the "
+        f"{figure_text(part, 'en')} of {name_en} part of it?",
     }
 
 
@@ -704,11 +711,12 @@ def _list_count(cause: Cause, m: Measure, ctx: Context) -> dict:
         )
     return {
         "title_zh": f"{sec_zh}说「{label_zh}」共 {figure_text(f, 'zh')}，但列出了 {n} 项。",
-        "title_en": f"{sec_en[0].upper() + sec_en[1:]} counts {figure_text(f, 'en')} ({label_en}) but lists {n}.",
+        "title_en": f"{sec_en[0].upper() + sec_en[1:]} says there are {figure_text(f, 'en')} ({label_en}) "
+        f"but names {n}.",
         "explanation_zh": expl_zh,
         "explanation_en": expl_en,
         "question_zh": f"「{label_zh}」的实际数量是 {num(stated)} 还是 {n}？",
-        "question_en": f"Is the number of {label_en} {num(stated)} or {n}?",
+        "question_en": f"How many are there ({label_en}): {num(stated)} or {n}?",
     }
 
 
