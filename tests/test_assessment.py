@@ -177,7 +177,8 @@ def test_evidence_table_of_pairs_largest_gap_first(seed_assessment):
 @pytest.mark.parametrize("profile", ["default", "eu", "foundation"])
 def test_invariants_on_every_report(folder, profile):
     """On each report of the repository and each profile: every finding in exactly one issue; every issue worded
-    in both languages with no id; severities ordered; questions are the open issues in rank order; JSON-able."""
+    in both languages with no id; its quotes are exact text of the source; severities ordered; questions are the
+    open issues in rank order; JSON-able."""
     import json
     from pathlib import Path
 
@@ -198,4 +199,6 @@ def test_invariants_on_every_report(folder, profile):
             assert row[f"{key}_zh"].strip() and row[f"{key}_en"].strip()
         for key in ("title_zh", "title_en", "question_zh", "question_en"):
             assert not ID_LIKE.search(row[key]), (key, row[key])
+    for row in a.issues.to_dict("records"):
+        assert row["quotes"] and all(q in report.source_text for q in row["quotes"]), row["issue_id"]
     json.dumps(a.to_dict(), ensure_ascii=False, allow_nan=False)

@@ -134,3 +134,21 @@ def test_questions_workbook(seed_copy, capsys, tmp_path):
         again = tmp_path / f"again-{lang}.xlsx"
         assert main(["questions", str(seed_copy), "--lang", lang, "--xlsx", str(again)]) == 0
         assert again.read_bytes() == path.read_bytes()
+
+
+def test_review_goes_stale_when_the_data_changes(seed_copy, capsys):
+    """Reviewing the donors count, then dropping the list's stated count from lists.csv: the issue disappears,
+    its review is reported as stale by validate and summary, and the row stays in reviews.csv."""
+    issues = _summary_json(capsys, seed_copy)["issues"]
+    donors = next(i["issue_id"] for i in issues if i["kind"] == "list_count")
+    assert main(["review", donors, "--status", "accepted", "--note", "21 is right", "--report", str(seed_copy)]) == 0
+    lists = seed_copy / "lists.csv"
+    lists.write_text(lists.read_text(encoding="utf-8").replace("Donors of goods,F109", "Donors of goods,"),
+                     encoding="utf-8")
+    capsys.readouterr()
+    assert main(["validate", str(seed_copy)]) == 0
+    assert f"'{donors}'" in capsys.readouterr().err
+    after = _summary_json(capsys, seed_copy)
+    assert donors not in {i["issue_id"] for i in after["issues"]}
+    assert after["stale_reviews"][0]["issue_id"] == donors and after["stale_reviews"][0]["note"] == "21 is right"
+    assert donors in (seed_copy / "reviews.csv").read_text(encoding="utf-8-sig")
