@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from analysis.assessment import ISSUE_COLUMNS, QUESTION_COLUMNS, assess
+from analysis.assessment import ISSUE_COLUMNS, QUESTION_COLUMNS, assess, issue_ids
 
 ID_LIKE = re.compile(r"\bF\d{3}\b|\b[a-z_]+:[a-z_]+\b|\b[a-z]+_[a-z_]+\b|budget\.[a-z]")
 
@@ -194,6 +194,7 @@ def test_invariants_on_every_report(folder, profile):
     assert list(a.issues["rank"]) == list(range(1, len(a.issues) + 1))
     assert list(a.questions["issue_id"]) == list(a.issues["issue_id"])  # no reviews: every question is open
     assert a.issues["issue_id"].is_unique
+    assert issue_ids(report, profile) == sorted(a.issues["issue_id"])
     for row in a.issues.to_dict("records"):
         for key in ("title", "explanation", "impact", "question", "materiality"):
             assert row[f"{key}_zh"].strip() and row[f"{key}_en"].strip()

@@ -119,6 +119,19 @@ def current_reviews(report: Report) -> pd.DataFrame:
     return r.groupby("issue_id", sort=True).tail(1).set_index("issue_id")[cols]
 
 
+def _causes(report: Report, profile: str):
+    findings = budget_mod.memo(report, f"findings:{profile}", lambda: checks.run_checks(report, profile))
+    fig = metrics.figures(report)
+    cumulative = dict(zip(report.metrics["metric"], report.metrics["is_cumulative"], strict=True))
+    causes = group_findings(findings, fig, cumulative)
+    return causes, unique_ids([(c.kind, c.terms) for c in causes])
+
+
+def issue_ids(report: Report, profile: str = "default") -> list[str]:
+    """The ids of the issues :func:`assess` would return (unranked), without wording or measuring them."""
+    return sorted(_causes(report, profile)[1])
+
+
 def assess(report: Report, profile: str = "default") -> Assessment:
     """The assessment of a report: ranked issues, open questions, targets and budget (see OWNERSHIP/docs).
 
@@ -127,14 +140,10 @@ def assess(report: Report, profile: str = "default") -> Assessment:
     place_ids (';'), quotes (list of str), evidence (list of dict), status, note, reviewer, review_date.
     Ranked by severity, then information last, then materiality (largest first), then issue_id.
     """
-    findings = budget_mod.memo(report, f"findings:{profile}", lambda: checks.run_checks(report, profile))
-    fig = metrics.figures(report)
-    cumulative = dict(zip(report.metrics["metric"], report.metrics["is_cumulative"], strict=True))
-    causes = group_findings(findings, fig, cumulative)
+    causes, ids = _causes(report, profile)
     budget = budget_mod.budget_summary(report, profile)
     targets = target_table(report)
     ctx = context(report, profile, targets, budget)
-    ids = unique_ids([(c.kind, c.terms) for c in causes])
     rows = []
     for cause, issue_id in zip(causes, ids, strict=True):
         m = measure(cause, ctx)
@@ -210,4 +219,4 @@ def _text(value) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
-__all__ = ["Assessment", "assess", "current_reviews", "ISSUE_COLUMNS", "QUESTION_COLUMNS", "CLOSED"]
+__all__ = ["Assessment", "assess", "issue_ids", "current_reviews", "ISSUE_COLUMNS", "QUESTION_COLUMNS", "CLOSED"]
