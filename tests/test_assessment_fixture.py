@@ -235,3 +235,43 @@ def test_an_explanation_quote_must_be_in_the_source(tmp_path, monkeypatch, capsy
     assert main(["validate", str(folder)]) == 2
     err = capsys.readouterr().err
     assert "budget.csv, row 3, column explanation_quote" in err and "交通费用得很少" in err
+
+
+def test_other_kinds_of_finding(tmp_path, monkeypatch):
+    """A non-cumulative count that changed between two dates (information), places that add up to more than
+    the project, and a rule that cannot be evaluated (a zero divisor): each its own issue, none dropped, all
+    worded, none ranked above the real problems."""
+    from analysis import checks
+    from analysis.assessment import assess
+    from analysis.load import load_report
+
+    monkeypatch.chdir(tmp_path)
+    source = SOURCE.replace("探访服务 300 人次。", "探访服务 300 人次。当日在岗志愿者 30 人。").replace(
+        "累计探访服务 900 人次。", "累计探访服务 900 人次，其中甲区探访 500 人次，乙区探访 600 人次。月底在岗志愿者 25 人。")
+    tables = {
+        "places.csv": TABLES["places.csv"] + "jia,district,甲区,Jia District,city,\nyi,district,乙区,Yi District,city,\n",
+        "metrics.csv": TABLES["metrics.csv"] + "active_volunteers,在岗志愿者,Volunteers on duty,false\n",
+        "figures.csv": TABLES["figures.csv"]
+        + "F009,一.1,active_volunteers,在岗志愿者,30,,persons,人,exact,false,2020-02-10,project,,在岗志愿者 30 人,\n"
+        + "F010,三,active_volunteers,在岗志愿者,25,,persons,人,exact,false,2020-03-20,project,,在岗志愿者 25 人,\n"
+        + "F011,三,visits_person_times,甲区探访,500,,person_times,人次,exact,false,2020-03-20,district,jia,甲区探访 500 人次,\n"
+        + "F012,三,visits_person_times,乙区探访,600,,person_times,人次,exact,false,2020-03-20,district,yi,乙区探访 600 人次,\n",
+        "rules.csv": TABLES["rules.csv"]
+        + "per_volunteer,F007 ÷ (F003 - F003),==,F004,,warning,每名志愿者的探访数。,Visits per volunteer.\n",
+    }
+    report = load_report(write_report(tmp_path, source, tables))
+    a = assess(report)
+    findings = checks.run_checks(report)
+    assert sorted(f for ids in a.issues["finding_ids"] for f in ids.split(";")) == sorted(findings["check_id"])
+    kinds = list(a.issues["kind"])
+    assert "change" in kinds and "rule" in kinds and kinds.count("part_whole") >= 1
+    assert kinds[0] == "conflict"
+    change = a.issues[a.issues["kind"] == "change"].iloc[0]
+    assert change["severity"] == "low" and change["materiality"] == 0 and "25" in change["title_zh"]
+    places = a.issues[a.issues["title_zh"].str.contains("合计至少")]
+    assert len(places) == 1 and "1,100" in places.iloc[0]["title_zh"] and "甲区" in places.iloc[0]["title_zh"]
+    rule = a.issues[a.issues["kind"] == "rule"].iloc[0]
+    assert rule["severity"] == "low" and rule["materiality"] == 0
+    for row in a.issues.to_dict("records"):
+        for key in ("title", "explanation", "impact", "question", "materiality"):
+            assert row[f"{key}_zh"] and row[f"{key}_en"] and "nan" not in row[f"{key}_en"]

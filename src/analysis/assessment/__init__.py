@@ -167,7 +167,7 @@ def assess(report: Report, profile: str = "default") -> Assessment:
                 "impact_en": impact(m, ctx, "en"),
                 "question_zh": words["question_zh"],
                 "question_en": words["question_en"],
-                "materiality": float(m.score) if math.isfinite(m.score) else 1e9,
+                "materiality": _score(m.score),
                 "materiality_zh": m.text_zh,
                 "materiality_en": m.text_en,
                 "finding_ids": ";".join(cause.finding_ids),
@@ -213,6 +213,16 @@ def assess(report: Report, profile: str = "default") -> Assessment:
     return Assessment(
         issues=issues, questions=questions, targets=targets, budget=budget, profile=profile, stale_reviews=stale
     )
+
+
+#: The materiality shown for an infinite gap (one of the conflicting values is 0), so that JSON stays valid.
+INFINITE_MATERIALITY = 1e9
+
+
+def _score(value: float) -> float:
+    if value is None or math.isnan(value):
+        return 0.0  # nothing to measure (a rule that cannot be evaluated)
+    return float(value) if math.isfinite(value) else INFINITE_MATERIALITY
 
 
 def _text(value) -> str:

@@ -102,6 +102,8 @@ def readings(report: Report) -> list[dict]:
     for r in variance(report).itertuples():
         zh = r.line_zh if r.level == "line" else r.category_zh
         en = r.line_en if r.level == "line" else r.category_en
+        zh = zh if isinstance(zh, str) and zh else ("其他各行" if r.level == "category" else r.line_id)
+        en = en if isinstance(en, str) and en else ("the other lines" if r.level == "category" else r.line_id)
         cells = r.budget_cells.split(";") + r.actual_cells.split(";")
         for what, value in (
             ("budget", r.budget_yuan),

@@ -7,9 +7,10 @@ from it (never from the kind of check that found it).
   stake divided by the funder's tolerance, i.e. the grant × the threshold profile's percentage (default: 10 %
   of the grant, so 1.0 means "as large as the variance the funder accepts without an explanation"). The
   profile therefore changes money materiality; an amount below the profile's floor is never more than low.
-- **conflicting values** (the same measure twice, a part larger than its whole, a count against its list, a
-  rule between figures): the relative gap between the two readings' intervals, larger.lo ÷ smaller.hi − 1
-  (43 against 1295 → 29.1; rounding of 余/多/约 never counts as a gap).
+- **conflicting values** (the same measure twice, a count against its list, a rule between figures): the
+  relative gap between the two readings' intervals, larger.lo ÷ smaller.hi − 1 (43 against 1295 → 29.1;
+  rounding of 余/多/约 never counts as a gap). A part larger than its whole is measured against the largest
+  project total (0 when it fits one of them: it only shows a smaller total incomplete).
 - **information** (a running total revised upwards later, an organisation-wide against a project figure):
   0 — the readings do not compete, nothing changes.
 
@@ -189,7 +190,9 @@ def _headlines_of(ctx: Context, ids: set[str], pairs: list[dict] | None = None) 
             approx = any(_uncertain(ctx, i) for p in pairs or [] for i in (p["a"], p["b"]))
             h.update({"now": float(t.attainment_ratio), "other": sorted(set(others)), "approximate": approx})
         out.append(h)
-    cost = budget_mod.cost(ctx.report).set_index("output_figure_id") if ctx.key_output_figures else None
+    cost = None
+    if ctx.key_output_figures:
+        cost = budget_mod.cost(ctx.report).drop_duplicates("output_figure_id").set_index("output_figure_id")
     for fid, label in ctx.key_output_figures.items():
         if fid not in ids:
             continue
@@ -323,6 +326,8 @@ def _variance_row(ctx: Context, cells: set[str]) -> pd.Series | None:
 def _threshold(cause: Cause, ctx: Context) -> Measure:
     cells = set(cause.terms)
     row = _variance_row(ctx, cells)
+    if row is None:
+        return _rule(cause, ctx)  # the row the finding names is not in the variance table: measured as a rule
     amount = float(row["variance_yuan"]) if row is not None else 0.0
     m = Measure(_money_score(ctx, amount), "money", money_yuan=amount)
     if row is not None:
@@ -360,6 +365,9 @@ def _rule_sides(cause: Cause, ctx: Context, cells_override: dict | None = None):
 
 
 def _distance(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """How far apart two intervals are (0 when they overlap; NaN when a side cannot be computed)."""
+    if any(math.isnan(v) for v in (*a, *b)):
+        return math.nan
     return max(0.0, a[0] - b[1], b[0] - a[1])
 
 
@@ -455,6 +463,13 @@ def _rule(cause: Cause, ctx: Context) -> Measure:
     rule, (lterms, left), (rterms, right) = sides
     money = any(t.startswith("budget.") for _, t in lterms + rterms)
     gap = _distance(left, right)
+    if math.isnan(gap):
+        m = Measure(0.0, "gap")
+        m.text_zh = "这条关系无法计算（有空白单元格或除数为零），因此无法衡量差距（重要性记为 0）。"
+        m.text_en = "The relation cannot be computed (an empty cell or a zero divisor), so no gap is measured (0)."
+        m.headlines = _headlines_of(ctx, ids)
+        m.severity = LOW
+        return m
     if money:
         m = Measure(_money_score(ctx, gap), "money", money_yuan=gap)
         m.text_zh, m.text_en = _tolerance_text(ctx, gap, "zh"), _tolerance_text(ctx, gap, "en")
@@ -538,17 +553,35 @@ def _part_whole(cause: Cause, ctx: Context) -> Measure:
         )
     else:
         part = parts.loc[parts["lo"].idxmax()]
-        gap = max(0.0, float(part["lo"]) / float(low["hi"]) - 1) if float(low["hi"]) > 0 else math.inf
-        m = Measure(gap, "gap", gap=gap, approximate=approx)
-        m.data.update({"part": part, "whole": low, "top": top, "fits_top": float(part["lo"]) <= float(top["hi"])})
-        m.text_zh = (
-            f"按部分超出整体的幅度衡量：一地的 {figure_text(part, 'zh')} 比全项目的 {figure_text(low, 'zh')} "
-            f"多 {gap:.1%}{approx_zh}。"
-        )
-        m.text_en = (
-            f"Measured by how far the part exceeds the whole: one place's {figure_text(part, 'en')} is "
-            f"{gap:.1%} more than the project's {figure_text(low, 'en')}{approx_en}."
-        )
+        fits_top = float(part["lo"]) <= float(top["hi"]) + 1e-9
+        # larger than every project total: a contradiction, measured against the largest; larger than one
+        # project total only: it merely shows that total to be incomplete (the other one fits), so 0
+        whole = top if not fits_top else low
+        gap = max(0.0, float(part["lo"]) / float(whole["hi"]) - 1) if float(whole["hi"]) > 0 else math.inf
+        m = Measure(0.0 if fits_top else gap, "gap", gap=gap, approximate=approx)
+        m.data.update({"part": part, "whole": low, "top": top, "fits_top": fits_top})
+        if fits_top:
+            m.text_zh = (
+                f"按部分超出整体的幅度衡量：一地的 {figure_text(part, 'zh')} 比{section_text(low['section'], 'zh')}的"
+                f"全项目数字 {figure_text(low, 'zh')} 多 {gap:.1%}{approx_zh}，但不超过"
+                f"{section_text(top['section'], 'zh')}的 {figure_text(top, 'zh')}，与后者相容；它只说明前一个全项目数字"
+                "不完整，重要性记为 0。"
+            )
+            m.text_en = (
+                f"Measured by how far the part exceeds the whole: one place's {figure_text(part, 'en')} is {gap:.1%} "
+                f"more than the project's {figure_text(low, 'en')} in {section_text(low['section'], 'en')}"
+                f"{approx_en}, but within the {figure_text(top, 'en')} in {section_text(top['section'], 'en')}; "
+                "it only shows the first total to be incomplete, so its materiality is 0."
+            )
+        else:
+            m.text_zh = (
+                f"按部分超出整体的幅度衡量：一地的 {figure_text(part, 'zh')} 比全项目最大的数字 "
+                f"{figure_text(top, 'zh')} 还多 {gap:.1%}{approx_zh}。"
+            )
+            m.text_en = (
+                f"Measured by how far the part exceeds the whole: one place's {figure_text(part, 'en')} is "
+                f"{gap:.1%} more than even the project's largest total, {figure_text(top, 'en')}{approx_en}."
+            )
     m.headlines = _headlines_of(ctx, set(ids))
     m.severity = _severity(m, bool(m.headlines))
     return m

@@ -237,6 +237,8 @@ def _budget(cause: Cause, m: Measure, ctx: Context) -> dict:
 
 def _threshold(cause: Cause, m: Measure, ctx: Context) -> dict:
     row = m.data.get("row") or {}
+    if not row:
+        return _rule(cause, m, ctx)
     name_zh = row.get("line_zh") if row.get("level") == "line" else row.get("category_zh")
     name_en = row.get("line_en") if row.get("level") == "line" else row.get("category_en")
     var = float(row.get("variance_yuan", 0.0))
@@ -655,14 +657,23 @@ def _part_whole(cause: Cause, m: Measure, ctx: Context) -> dict:
     name_en = pl.loc[part["place_id"], "name_en"] if part["place_id"] in pl.index else ""
     sw_zh, sw_en = section_text(whole["section"], "zh"), section_text(whole["section"], "en")
     if m.data.get("fits_top") and top["figure_id"] != whole["figure_id"]:
+        earlier = pd.notna(whole["cutoff_date"]) and (
+            pd.isna(part["cutoff_date"]) or whole["cutoff_date"] < part["cutoff_date"]
+        )
+        why_zh = f"截止日期（{whole['cutoff_date'].date().isoformat()}）较早" if earlier else "可能不完整或统计口径较窄"
+        why_en = (
+            f"has an earlier cut-off ({whole['cutoff_date'].date().isoformat()})"
+            if earlier
+            else "is probably incomplete or counted more narrowly"
+        )
         expl_zh = (
-            f"{sw_zh}的全项目数字可能不完整或统计口径较窄；{section_text(top['section'], 'zh')}给出的 "
-            f"{figure_text(top, 'zh')} 与一地的数字相容。" + _NO_EXPLANATION[0]
+            f"{sw_zh}的全项目数字{why_zh}；{section_text(top['section'], 'zh')}给出的 "
+            f"{figure_text(top, 'zh')} 与一地的数字相容。" + ("" if earlier else _NO_EXPLANATION[0])
         )
         expl_en = (
-            f"The project total in {sw_en} is probably incomplete or counted more narrowly; the "
+            f"The project total in {sw_en} {why_en}; the "
             f"{figure_text(top, 'en')} in {section_text(top['section'], 'en')} is consistent with the "
-            f"place's number. " + _NO_EXPLANATION[1]
+            f"place's number." + ("" if earlier else " " + _NO_EXPLANATION[1])
         )
     else:
         expl_zh = "一地的数字大于整个项目的数字，至少一处有误，或两者的统计范围不同。" + _NO_EXPLANATION[0]
