@@ -275,3 +275,40 @@ def test_other_kinds_of_finding(tmp_path, monkeypatch):
     for row in a.issues.to_dict("records"):
         for key in ("title", "explanation", "impact", "question", "materiality"):
             assert row[f"{key}_zh"] and row[f"{key}_en"] and "nan" not in row[f"{key}_en"]
+
+
+def test_ids_do_not_depend_on_row_or_column_order(tmp_path_factory):
+    """Hypothesis: any order of the rows (and of the columns) of every CSV gives the same issue ids, ranks
+    and titles."""
+    import csv
+    import io
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from analysis.assessment import assess
+    from analysis.load import load_report
+
+    base = tmp_path_factory.mktemp("base")
+    expected = assess(load_report(write_report(base))).issues[["issue_id", "rank", "title_en"]]
+
+    @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.randoms(use_true_random=False))
+    def check(rng):
+        shuffled = {}
+        for name, text in TABLES.items():
+            if not name.endswith(".csv"):
+                continue
+            rows = list(csv.reader(io.StringIO(text)))
+            body = rows[1:]
+            rng.shuffle(body)
+            order = list(range(len(rows[0])))
+            rng.shuffle(order)
+            out = io.StringIO()
+            csv.writer(out, lineterminator="\n").writerows([[r[i] for i in order] for r in [rows[0], *body]])
+            shuffled[name] = out.getvalue()
+        root = tmp_path_factory.mktemp("shuffled")
+        got = assess(load_report(write_report(root, tables=shuffled))).issues[["issue_id", "rank", "title_en"]]
+        assert got.to_dict("records") == expected.to_dict("records")
+
+    check()
