@@ -15,6 +15,23 @@ _COLUMN_ZH = {"budget_yuan": "预算额度", "actual_yuan": "实际开支", "rem
 _COLUMN_EN = {"budget_yuan": "budget", "actual_yuan": "actual spending", "remaining_yuan": "remaining amount"}
 
 
+#: How each kind of budget reading is named.
+READING_ZH = {
+    "budget": "预算额度",
+    "actual": "实际开支",
+    "remaining": "剩余金额",
+    "overrun": "超支额",
+    "saving": "结余额",
+}
+READING_EN = {
+    "budget": "budget",
+    "actual": "actual spending",
+    "remaining": "remaining amount",
+    "overrun": "overspend",
+    "saving": "saving",
+}
+
+
 def line_names(report: Report) -> dict[str, tuple[str, str]]:
     """line_id -> (Chinese name, English name) of each budget row (its category for a row without a line)."""
     names = {}

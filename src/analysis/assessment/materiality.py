@@ -413,11 +413,12 @@ def _narrative(cause: Cause, ctx: Context) -> Measure:
     if m.reading is not None:
         r = m.reading
         zh = (
-            f"按另一种读法衡量：报告中的数字与预算表「{r['name_zh']}」的{_WHAT_ZH[r['what']]} {num(r['value_yuan'])} 元"
+            f"按另一种读法衡量：报告中的数字与预算表「{r['name_zh']}」的{budget_mod.READING_ZH[r['what']]} "
+            f"{num(r['value_yuan'])} 元"
             f"相符，差距为 0；若理解为该行本身，差 {num(gap)} 元。"
         )
         en = (
-            f"Measured under the other reading: the narrative amount matches the {_WHAT_EN[r['what']]} of "
+            f"Measured under the other reading: the narrative amount matches the {budget_mod.READING_EN[r['what']]} of "
             f"{r['name_en']} in the budget table ({num(r['value_yuan'])} yuan), a gap of 0; read as the line "
             f"itself it is {num(gap)} yuan off."
         )
@@ -433,22 +434,6 @@ def _what_of(terms: list[tuple[float, str]]) -> str | None:
     if set(signs) == {"actual_yuan", "budget_yuan"} and len({t.split(".")[1] for _, t in terms}) == 1:
         return "overrun" if signs["actual_yuan"] > 0 else "saving"
     return None
-
-
-_WHAT_ZH = {
-    "budget": "预算额度",
-    "actual": "实际开支",
-    "remaining": "剩余金额",
-    "overrun": "超支额",
-    "saving": "结余额",
-}
-_WHAT_EN = {
-    "budget": "budget",
-    "actual": "actual spending",
-    "remaining": "remaining amount",
-    "overrun": "overspend",
-    "saving": "saving",
-}
 
 
 def _rule(cause: Cause, ctx: Context) -> Measure:
