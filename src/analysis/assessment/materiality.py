@@ -31,9 +31,9 @@ import pandas as pd
 
 from analysis import checks, expressions, metrics
 from analysis.assessment import budget as budget_mod
+from analysis.assessment.context import Context, context, headlines_of, target_flips, term_uncertain
 from analysis.assessment.grouping import CONTRADICTIONS, Cause
 from analysis.assessment.numbers import figure_text, num, section_text, times
-from analysis.load import Report
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
 SEVERITY_RANK = {HIGH: 0, MEDIUM: 1, LOW: 2}
@@ -41,58 +41,7 @@ HIGH_AT = 1.0
 MEDIUM_AT = 0.5
 MEDIUM_HEADLINE_AT = 0.1
 
-
-@dataclass
-class Context:
-    """What every issue's materiality is measured against, computed once per assessment."""
-
-    report: Report
-    profile: str
-    fig: pd.DataFrame
-    grant_yuan: float
-    pct: float
-    floor_yuan: float
-    targets: pd.DataFrame
-    key_output_figures: dict[str, str]  # figure id -> metric label (zh) of cost per output
-    intensity_figures: set[str]
-    budget: dict
-    failing: list[str] = field(default_factory=list)
-    full: list = field(default_factory=list)
-
-    @property
-    def tolerance_yuan(self) -> float:
-        return self.grant_yuan * self.pct / 100 if self.grant_yuan and self.pct else math.nan
-
-
-def context(report: Report, profile: str, targets: pd.DataFrame, budget: dict) -> Context:
-    """The measuring context of a report under a threshold profile."""
-    fig = metrics.figures(report)
-    rules = metrics.profile_rules(profile)
-    line_rule = rules[rules["level"] == "line"]
-    rule = line_rule if len(line_rule) else rules.sort_values("pct")
-    pct = float(rule["pct"].iloc[0])
-    floor = float(rule["floor_yuan"].iloc[0])
-    grant = budget.get("budget_total_yuan")
-    gid = report.meta.get("grant_figure_id")
-    if not grant and gid in fig.index:
-        grant = float(fig.loc[gid, "value"])
-    cost = budget_mod.cost(report)
-    inten = metrics.intensity(report)
-    failing, full = budget_mod.corrections(report) if len(report.budget) else ([], [])
-    return Context(
-        report=report,
-        profile=profile,
-        fig=fig,
-        grant_yuan=float(grant or 0.0),
-        pct=pct,
-        floor_yuan=floor,
-        targets=targets,
-        key_output_figures=dict(zip(cost["output_figure_id"], cost["label_zh"], strict=True)),
-        intensity_figures=set(inten["output_figure_id"]) | set(inten["workers_figure_id"]),
-        budget=budget,
-        failing=failing,
-        full=full,
-    )
+__all__ = ["Context", "Measure", "context", "measure", "SEVERITY_RANK", "HIGH", "MEDIUM", "LOW"]
 
 
 @dataclass
@@ -168,85 +117,6 @@ def _severity(
     return level
 
 
-def _headlines_of(ctx: Context, ids: set[str], pairs: list[dict] | None = None) -> list[dict]:
-    """The headline figures that depend on figures ``ids``: targets whose attainment uses (or could use) one of
-    them, costs per output and outputs per worker. With ``pairs`` (a, b figure ids), a target or cost also gets
-    ``now`` and ``other``: its value as computed and with a figure used replaced by the other of its pair."""
-    fig = ctx.fig
-    out = []
-    for t in ctx.targets.itertuples():
-        achieved = [i for i in str(t.achieved_figure_ids or "").split(";") if i]
-        used = set(achieved) | set(str(t.other_figure_ids or "").split(";"))
-        if not ids & (used - {""}):
-            continue
-        h = {"what": "target", "target_id": t.target_id, "label_zh": t.label_zh, "label_en": t.label_en}
-        others = []
-        for p in pairs or []:
-            for mine, other in ((p["a"], p["b"]), (p["b"], p["a"])):
-                if mine in achieved and t.target_value:
-                    v = t.achieved_value - float(fig.loc[mine, "value"]) + float(fig.loc[other, "value"])
-                    others.append(v / t.target_value)
-        if others and not pd.isna(t.attainment_ratio):
-            approx = any(_uncertain(ctx, i) for p in pairs or [] for i in (p["a"], p["b"]))
-            h.update({"now": float(t.attainment_ratio), "other": sorted(set(others)), "approximate": approx})
-        out.append(h)
-    cost = None
-    if ctx.key_output_figures:
-        cost = budget_mod.cost(ctx.report).drop_duplicates("output_figure_id").set_index("output_figure_id")
-    for fid, label in ctx.key_output_figures.items():
-        if fid not in ids:
-            continue
-        h = {"what": "cost", "figure_id": fid, "label_zh": label, "label_en": str(fig.loc[fid, "metric_en"])}
-        others = [
-            float(fig.loc[o, "value"])
-            for p in pairs or []
-            for m_, o in ((p["a"], p["b"]), (p["b"], p["a"]))
-            if m_ == fid and float(fig.loc[o, "value"])
-        ]
-        if others and cost is not None and fid in cost.index:
-            spend = float(cost.loc[fid, "spend_yuan"])
-            h.update(
-                {"now": float(cost.loc[fid, "cost_per_output_yuan"]), "other": sorted({spend / o for o in others})}
-            )
-        out.append(h)
-    if ids & ctx.intensity_figures:
-        out.append({"what": "intensity"})
-    return out
-
-
-def _target_flips(ctx: Context, pairs: list[dict]) -> list[dict]:
-    """Targets whose verdict (met / not met) differs when a figure used is replaced by the other of its pair."""
-    flips = []
-    fig = ctx.fig
-    for t in ctx.targets.itertuples():
-        used = [i for i in str(t.achieved_figure_ids or "").split(";") if i]
-        if not used or not t.target_value:
-            continue
-        target = fig.loc[t.target_figure_id]
-        for p in pairs:
-            for mine, other in ((p["a"], p["b"]), (p["b"], p["a"])):
-                if mine not in used:
-                    continue
-                lo = t.achieved_lo - float(fig.loc[mine, "lo"]) + float(fig.loc[other, "lo"])
-                hi = t.achieved_hi - float(fig.loc[mine, "hi"]) + float(fig.loc[other, "hi"])
-                met_now = t.achieved_lo >= float(target["hi"]) - 1e-9
-                met_other = lo >= float(target["hi"]) - 1e-9
-                fail_other = hi < float(target["lo"]) - 1e-9
-                if met_now != met_other and (met_now or fail_other):
-                    flips.append(
-                        {
-                            "target_id": t.target_id,
-                            "label_zh": t.label_zh,
-                            "label_en": t.label_en,
-                            "now": t.achieved_value,
-                            "other_lo": lo,
-                            "other_hi": hi,
-                            "target": t.target_value,
-                        }
-                    )
-    return flips
-
-
 def measure(cause: Cause, ctx: Context) -> Measure:
     """The materiality, severity and the one-sentence basis (zh, en) of a cause."""
     fn = {
@@ -265,7 +135,7 @@ def _information(cause: Cause, ctx: Context) -> Measure:
     m = Measure(0.0, "information")
     m.severity = LOW
     ids = {t for p in cause.pairs for t in (p["a"], p["b"])}
-    m.headlines = _headlines_of(ctx, ids, cause.pairs)
+    m.headlines = headlines_of(ctx, ids, cause.pairs)
     if cause.kind == "change":
         m.text_zh = "属于信息：这不是累计数，两次报告之间的变化不构成矛盾，主要数字不因此改变（重要性为 0）。"
         m.text_en = (
@@ -443,7 +313,7 @@ def _rule(cause: Cause, ctx: Context) -> Measure:
         m = Measure(0.0, "gap")
         m.text_zh = "无法计算这条规则涉及的差距。"
         m.text_en = "The gap this rule involves cannot be computed."
-        m.headlines = _headlines_of(ctx, ids)
+        m.headlines = headlines_of(ctx, ids)
         return m
     rule, (lterms, left), (rterms, right) = sides
     money = any(t.startswith("budget.") for _, t in lterms + rterms)
@@ -452,7 +322,7 @@ def _rule(cause: Cause, ctx: Context) -> Measure:
         m = Measure(0.0, "gap")
         m.text_zh = "这条关系无法计算（有空白单元格或除数为零），因此无法衡量差距（重要性记为 0）。"
         m.text_en = "The relation cannot be computed (an empty cell or a zero divisor), so no gap is measured (0)."
-        m.headlines = _headlines_of(ctx, ids)
+        m.headlines = headlines_of(ctx, ids)
         m.severity = LOW
         return m
     if money:
@@ -467,26 +337,20 @@ def _rule(cause: Cause, ctx: Context) -> Measure:
         m = Measure(rel, "gap", gap=rel)
         m.text_zh = f"按差距衡量：两边相差 {num(gap)}，为较小一边的 {rel:.1%}。"
         m.text_en = f"Measured by the gap: the two sides differ by {num(gap)}, {rel:.1%} of the smaller side."
-    m.approximate = any(_uncertain(ctx, t) for _, t in lterms + rterms)
-    m.headlines = _headlines_of(ctx, ids)
+    m.approximate = any(term_uncertain(ctx, t) for _, t in lterms + rterms)
+    m.headlines = headlines_of(ctx, ids)
     m.severity = _severity(m, bool(m.headlines))
     return m
-
-
-def _uncertain(ctx: Context, term: str) -> bool:
-    from analysis.assessment.numbers import is_uncertain
-
-    return term in ctx.fig.index and is_uncertain(ctx.fig.loc[term])
 
 
 def _conflict(cause: Cause, ctx: Context) -> Measure:
     bad = [p for p in cause.pairs if p["verdict"] in CONTRADICTIONS]
     worst = bad[0]
     m = Measure(worst["gap"], "gap", gap=worst["gap"], ratio=worst["ratio"])
-    m.approximate = _uncertain(ctx, worst["a"]) or _uncertain(ctx, worst["b"])
+    m.approximate = term_uncertain(ctx, worst["a"]) or term_uncertain(ctx, worst["b"])
     ids = {t for p in bad for t in (p["a"], p["b"])}
-    m.headlines = _headlines_of(ctx, ids, bad)
-    m.target_flips = _target_flips(ctx, bad)
+    m.headlines = headlines_of(ctx, ids, bad)
+    m.target_flips = target_flips(ctx, bad)
     m.severity = _severity(m, bool(m.headlines))
     a, b = ctx.fig.loc[worst["a"]], ctx.fig.loc[worst["b"]]
     small, big = (a, b) if a["value"] <= b["value"] else (b, a)
@@ -519,7 +383,7 @@ def _part_whole(cause: Cause, ctx: Context) -> Measure:
         return _rule(cause, ctx)
     low = wholes.loc[wholes["hi"].idxmin()]
     top = wholes.loc[wholes["hi"].idxmax()]
-    approx = any(_uncertain(ctx, f) for f in ids)
+    approx = any(term_uncertain(ctx, f) for f in ids)
     approx_zh = "（由约数计算，为近似值）" if approx else ""
     approx_en = " (from an approximate figure, so itself approximate)" if approx else ""
     if parts["place_id"].nunique() > 1:
@@ -567,7 +431,7 @@ def _part_whole(cause: Cause, ctx: Context) -> Measure:
                 f"Measured by how far the part exceeds the whole: one place's {figure_text(part, 'en')} is "
                 f"{gap:.1%} more than even the project's largest total, {figure_text(top, 'en')}{approx_en}."
             )
-    m.headlines = _headlines_of(ctx, set(ids))
+    m.headlines = headlines_of(ctx, set(ids))
     m.severity = _severity(m, bool(m.headlines))
     return m
 
@@ -587,7 +451,7 @@ def _list_count(cause: Cause, ctx: Context) -> Measure:
         gap = (lo - n) / n if n else math.inf
     m = Measure(gap, "gap", gap=gap)
     m.data.update({"figure": f, "listed": n, "list": lists.iloc[0].to_dict() if len(lists) else {}})
-    m.headlines = _headlines_of(ctx, {fid})
+    m.headlines = headlines_of(ctx, {fid})
     m.severity = _severity(m, bool(m.headlines))
     m.text_zh = (
         f"按差距衡量：报告说 {figure_text(f, 'zh')}，实际列出 {n} 项，相差 {abs(n - float(f['value'])):g} 项"
