@@ -2,9 +2,13 @@
 
 ``assess(report, profile)`` groups the findings of :func:`analysis.checks.run_checks` into issues (one cause, one
 issue: :mod:`~analysis.assessment.grouping`), measures how much each matters to the funder
-(:mod:`~analysis.assessment.materiality`), words it for a funder and the grantee
-(:mod:`~analysis.assessment.wording`), gives it a stable id (:mod:`~analysis.assessment.ids`) and joins the
-evaluator's review log (reviews.csv). See docs/assessment.md.
+(:mod:`~analysis.assessment.materiality`, against :mod:`~analysis.assessment.context`), words it for a funder and
+the grantee (:mod:`~analysis.assessment.wording`, with :mod:`~analysis.assessment.wording_budget`,
+:mod:`~analysis.assessment.wording_figures` and :mod:`~analysis.assessment.phrases`; numbers with their
+uncertainty from :mod:`~analysis.assessment.numbers`), gives it a stable id (:mod:`~analysis.assessment.ids`) and
+joins the evaluator's review log (reviews.csv). The budget readings are :mod:`~analysis.assessment.budget`, the
+targets :mod:`~analysis.assessment.targets`; :mod:`~analysis.assessment.export` writes the workbook and
+:mod:`~analysis.assessment.summary` is ``closeout summary`` / ``closeout questions``. See docs/assessment.md.
 """
 
 from __future__ import annotations
