@@ -312,3 +312,28 @@ def test_ids_do_not_depend_on_row_or_column_order(tmp_path_factory):
         assert got.to_dict("records") == expected.to_dict("records")
 
     check()
+
+
+def test_budget_errors_no_single_cell_explains(tmp_path, monkeypatch):
+    """A grant of 2.1万 against a table of 20,000 on top of the typo: four failed sums that no single cell
+    explains are still one budget issue, worded without ids, asking where the difference comes from."""
+    from analysis import checks
+    from analysis.assessment import assess
+    from analysis.load import load_report
+
+    monkeypatch.chdir(tmp_path)
+    source = SOURCE.replace("项目预算：2万", "项目预算：2.1万")
+    figures = TABLES["figures.csv"].replace("20000,,yuan,万,exact,false,,project,,项目预算：2万,",
+                                            "21000,,yuan,万,exact,false,,project,,项目预算：2.1万,")
+    report = load_report(write_report(tmp_path, source, {"figures.csv": figures}))
+    findings = checks.run_checks(report)
+    arithmetic = findings[findings["kind"].isin(["budget_remaining", "budget_sum", "budget_grant", "localise"])]
+    a = assess(report)
+    budget = a.issues[a.issues["kind"] == "budget_arithmetic"]
+    assert len(budget) == 1 and sorted(budget.iloc[0]["finding_ids"].split(";")) == sorted(arithmetic["check_id"])
+    issue = budget.iloc[0]
+    assert "无法用单独一格的笔误解释" in issue["title_zh"] and "no single mistyped cell" in issue["title_en"]
+    assert len(issue["evidence"]) == len(arithmetic) - 1
+    assert a.budget["correction"] is None
+    for key in ("title_zh", "title_en", "explanation_zh", "explanation_en", "question_zh", "question_en"):
+        assert "F00" not in issue[key] and "（：" not in issue[key] and "_yuan" not in issue[key]

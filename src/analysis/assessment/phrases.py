@@ -8,7 +8,9 @@ import re
 from analysis.assessment.grouping import Cause
 from analysis.assessment.materiality import Context, Measure
 
-_IDS = re.compile(r"\bF\d{3,}\b|budget\.[A-Za-z0-9_-]+\.[a-z_]+|\b[a-z_]+:[a-z0-9_:-]+\b|\b[a-z]+_yuan\b")
+_IDS = re.compile(
+    r"\bF\d{3,}\b(?:\s*[：:=]\s*)?|budget\.[A-Za-z0-9_-]+\.[a-z_]+(?:\s*=\s*)?|\b[a-z_]+:[a-z0-9_:-]+\b|\b[a-z]+_yuan\b"
+)
 NO_EXPLANATION = ("报告中没有找到对此的说明。", "The report gives no explanation for it.")
 
 VERDICT_ZH = {
@@ -34,6 +36,8 @@ def clean(text: str) -> str:
 
     >>> clean("43 条（F034）与 budget.masks.actual_yuan")
     '43 条与'
+    >>> clean("报告开头的项目预算（F001：30000 元）"), clean("The grant (F001: 30000 yuan)")
+    ('报告开头的项目预算（30000 元）', 'The grant (30000 yuan)')
     """
     text = _IDS.sub("", text)
     text = re.sub(r"（\s*[，、;；]?\s*）|\(\s*[,;]?\s*\)", "", text)
