@@ -106,50 +106,69 @@ _EXPECTED = {
 }
 
 
+def _parse_cell(text: str, kind: str):
+    """One non-empty cell as a value of ``kind``; ValueError (or OverflowError) when it is not one."""
+    if kind == "float":
+        return parse_number(text)
+    if kind == "int":
+        value = parse_number(text)
+        if value != int(value):
+            raise ValueError(text)
+        return int(value)
+    if kind == "bool":
+        low = unicodedata.normalize("NFKC", text).lower()
+        if low not in _TRUE | _FALSE:
+            raise ValueError(text)
+        return low in _TRUE
+    return _parse_date(text)
+
+
 def _coerce(cells: pd.Series, kind: str, nullable: bool, rel: str, column: str) -> tuple[pd.Series, list[Problem]]:
+    """Cells (text) as typed values; a cell that is not a value of ``kind`` becomes empty, with its problem.
+
+    Each distinct cell text is parsed once, so a column of 100,000 rows costs what its distinct values cost.
+    """
+    text = cells.str.strip()
+    empty = text == ""
     problems: list[Problem] = []
-    out: list = []
-    for i, cell in cells.items():
-        text = cell.strip()
-        if text == "":
-            out.append(None)
-            if not nullable:
-                problems.append(Problem(rel, i + 2, column, "a value (the cell may not be empty)", "an empty cell"))
-            continue
-        if kind == "str":
-            out.append(text)
-            continue
+    if not nullable:
+        problems += [Problem(rel, i + 2, column, "a value (the cell may not be empty)", "an empty cell")
+                     for i in text.index[empty]]
+    if kind == "str":
+        return text.mask(empty, None).astype(model._DTYPES[kind]), problems
+    parsed: dict[str, object] = {}
+    for value in text[~empty].unique():
         try:
-            if kind == "float":
-                value = parse_number(text)
-            elif kind == "int":
-                value = parse_number(text)
-                if value != int(value):
-                    raise ValueError(text)
-                value = int(value)
-            elif kind == "bool":
-                low = unicodedata.normalize("NFKC", text).lower()
-                if low not in _TRUE | _FALSE:
-                    raise ValueError(text)
-                value = low in _TRUE
-            else:
-                value = _parse_date(text)
+            parsed[value] = _parse_cell(value, kind)
         except (ValueError, OverflowError):
-            problems.append(Problem(rel, i + 2, column, _EXPECTED[kind], repr(cell)))
-            value = None
-        out.append(value)
-    series = pd.Series(out, index=cells.index, dtype="object")
+            parsed[value] = _INVALID
+    values = [None if e else parsed[t] for e, t in zip(empty, text)]
+    bad = [v is _INVALID for v in values]
+    problems += [Problem(rel, i + 2, column, _EXPECTED[kind], repr(cell))
+                 for i, cell, b in zip(cells.index, cells, bad) if b]
+    series = pd.Series([None if b else v for v, b in zip(values, bad)], index=cells.index, dtype="object")
     if kind == "date":
         series = pd.to_datetime(series, errors="coerce")
+    problems.sort(key=lambda p: p.row)
     return series.astype(model._DTYPES[kind]), problems
 
 
-#: The cells of a frame from :func:`read_table` that are empty because their own problem is reported: a set of
-#: (index, column) in ``frame.attrs[INVALID_CELLS]``. Later checks skip them instead of reporting them again.
-INVALID_CELLS = "invalid_cells"
-#: The cells of the rows left out for having the wrong number of cells: ids among them count as defined, so
-#: that the row's own problem does not reappear as unknown ids in the tables that refer to it.
-DROPPED_CELLS = "dropped_cells"
+_INVALID = object()
+
+
+@dataclass
+class TableRead:
+    """One table as read: the typed frame (None when no row could be read) and its problems.
+
+    ``invalid`` holds the (index, column) cells that are empty because their own problem is reported (later
+    checks skip them); ``dropped`` the cells of rows left out for having the wrong number of cells (ids among
+    them count as defined, so that the row's problem does not reappear as unknown ids elsewhere).
+    """
+
+    frame: pd.DataFrame | None
+    problems: list[Problem]
+    invalid: set[tuple[int, str]] = field(default_factory=set)
+    dropped: set[str] = field(default_factory=set)
 
 
 def _other_delimiter(header: list[str], table: model.Table) -> str | None:
@@ -164,41 +183,48 @@ def _other_delimiter(header: list[str], table: model.Table) -> str | None:
 
 
 def read_table(path: Path, table: model.Table, rel: str) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Read one CSV into a typed frame (no schema rules yet). Returns (frame or None, problems).
+    """Read one CSV into a typed frame (no schema rules yet). Returns (frame or None, problems)."""
+    read = read_csv_table(path, table, rel)
+    return read.frame, read.problems
 
-    The frame is returned whenever rows can be read, even with problems: cells that did not parse are empty and
-    listed in ``frame.attrs[INVALID_CELLS]``, a missing required column is all empty (and listed), an unexpected
-    column is dropped, a row with the wrong number of cells is left out.
+
+def read_csv_table(path: Path, table: model.Table, rel: str) -> TableRead:
+    """Read one CSV into a typed frame (no schema rules yet).
+
+    The frame is returned whenever rows can be read, even with problems: cells that did not parse are empty (and
+    listed in ``invalid``), a missing required column is all empty (and listed), an unexpected column is dropped,
+    a row with the wrong number of cells is left out (its cells listed in ``dropped``).
     """
+
+    def fail(expected: str, found: str) -> TableRead:
+        return TableRead(None, [Problem(rel, None, None, expected, found)])
+
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return None, [Problem(rel, None, None, "a readable CSV file", exc.strerror or type(exc).__name__)]
+        return fail("a readable CSV file", exc.strerror or type(exc).__name__)
     try:
         text, _ = decode(raw)
     except UnicodeDecodeError as exc:
-        return None, [Problem(rel, None, None, "a CSV file encoded as UTF-8 (or GB18030)",
-                              f"undecodable bytes at offset {exc.start}")]
+        return fail("a CSV file encoded as UTF-8 (or GB18030)", f"undecodable bytes at offset {exc.start}")
     if "\x00" in text:
-        return None, [Problem(rel, None, None, "a text file (CSV)", f"a NUL byte at offset {text.index(chr(0))} "
-                              "(is this a binary file, e.g. .xlsx renamed to .csv?)")]
+        return fail("a text file (CSV)", f"a NUL byte at offset {text.index(chr(0))} (is this a binary file, e.g. "
+                    ".xlsx renamed to .csv?)")
     if not text.strip():
-        return None, [Problem(rel, None, None, f"a header row with columns {', '.join(table.columns)}",
-                              "an empty file")]
+        return fail(f"a header row with columns {', '.join(table.columns)}", "an empty file")
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as exc:
-        return None, [Problem(rel, None, None, "well-formed CSV (quotes closed, file not truncated)", str(exc))]
+        return fail("well-formed CSV (quotes closed, file not truncated)", str(exc))
     sep = _other_delimiter(rows[0], table)
     if sep:
-        return None, [Problem(rel, None, None, "a comma-separated CSV file",
-                              f"a {sep}-separated file (as Excel saves CSV with European regional settings); "
-                              "save it as 'CSV UTF-8 (comma delimited)' or replace the separators by commas")]
+        return fail("a comma-separated CSV file", f"a {sep}-separated file (as Excel saves CSV with European "
+                    "regional settings); save it as 'CSV UTF-8 (comma delimited)' or replace the separators by commas")
     return table_from_rows(rows[0], list(enumerate(rows[1:], start=2)), table, rel)
 
 
 def table_from_rows(header: list[str], rows: list[tuple[int, list[str]]], table: model.Table,
-                    rel: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+                    rel: str) -> TableRead:
     """A typed frame from a header and (row number, cells) pairs, as :func:`read_table` returns it.
 
     The hook for other input formats (a workbook sheet gives the same header and rows).
@@ -218,7 +244,7 @@ def table_from_rows(header: list[str], rows: list[tuple[int, list[str]]], table:
     if len(set(header)) != len(header):
         dupes = sorted({h for h in header if header.count(h) > 1})
         problems.append(Problem(rel, 1, dupes[0], "each column once", "a repeated column name"))
-        return None, problems
+        return TableRead(None, problems)
     body = []
     dropped: set[str] = set()
     for lineno, row in rows:
@@ -237,16 +263,13 @@ def table_from_rows(header: list[str], rows: list[tuple[int, list[str]]], table:
     for name in [n for n in table.columns if n in header] + missing:
         f = table.field(name)
         if name in missing:
-            typed[name] = pd.Series(pd.NA, index=frame.index, dtype=model._DTYPES[f.kind])
+            typed[name] = pd.Series(index=frame.index, dtype=model._DTYPES[f.kind])  # all missing
             invalid |= {(i, name) for i in frame.index}
             continue
         typed[name], col_problems = _coerce(frame[name].astype(str), f.kind, f.nullable, rel, name)
         invalid |= {(p.row - 2, name) for p in col_problems}
         problems += col_problems
-    out = pd.DataFrame(typed, index=frame.index)
-    out.attrs[INVALID_CELLS] = invalid
-    out.attrs[DROPPED_CELLS] = dropped
-    return out, problems
+    return TableRead(pd.DataFrame(typed, index=frame.index), problems, invalid, dropped)
 
 
 _CHECK_NAMES = {
@@ -285,37 +308,49 @@ def _check_quotes(report: Report, rel_folder: str, skip: dict[str, set[int]]) ->
     list_sections = {}
     if "lists" in report.tables:
         list_sections = dict(zip(report.tables["lists"]["list_id"], report.tables["lists"]["section"]))
+    cache: dict[tuple[str | None, str], list[int]] = {}
     for name in model.QUOTED_TABLES:
         frame = report.tables.get(name)
         if frame is None or "quote" not in frame:
             continue
         rel = f"{rel_folder}/{name}.csv"
-        for i, row in frame.iterrows():
-            quote = row["quote"]
-            if pd.isna(quote) or i in skip.get(name, ()):
+        has_section = "section" in frame
+        if has_section:
+            row_sections = frame["section"]
+        elif "list_id" in frame:
+            row_sections = frame["list_id"].map(lambda x: list_sections.get(x), na_action="ignore")
+        else:
+            row_sections = pd.Series(None, index=frame.index, dtype="object")
+        skipped = skip.get(name, set())
+        for i, quote, section in zip(frame.index, frame["quote"], row_sections):
+            if not isinstance(quote, str) or i in skipped:
                 continue
             checked += 1
-            section = row["section"] if "section" in frame else list_sections.get(row.get("list_id"))
-            if section is None or pd.isna(section):
-                if "section" in frame:
+            if not isinstance(section, str):
+                if has_section:
                     continue  # an empty or unparsable section cell, reported already
-                hits = [m.start() for m in re.finditer(re.escape(quote), text)]
-                where = "the source text"
+                key, where = None, "the source text"
             elif section_key(section) not in keys:
                 shown = ", ".join(sorted(keys))
                 problems.append(Problem(rel, i + 2, "section", f"a section of the source ({_clip(shown, 200)})",
                                         repr(section), kind="section not in source"))
                 continue
             else:
-                hits = find_quote(text, sections, section, quote)
-                where = f"section {section_key(section)} of the source"
+                key = section_key(section)
+                where = f"section {key} of the source"
+            if (key, quote) not in cache:
+                if key is None:
+                    cache[key, quote] = [m.start() for m in re.finditer(re.escape(quote), text)]
+                else:
+                    cache[key, quote] = find_quote(text, sections, key, quote)
+            hits = cache[key, quote]
             if len(hits) == 1:
                 continue
             if not hits:
                 elsewhere = sorted({s.key for s in sections for m in re.finditer(re.escape(quote), text)
                                     if s.start <= m.start() < s.end})
                 found = f"a quote that is not in {where}: {quote!r}"
-                if elsewhere and where != "the source text":
+                if elsewhere and key is not None:
                     found += f" (it occurs in section {', '.join(elsewhere)})"
                 kind = "quote not in source"
             else:
@@ -471,8 +506,29 @@ def _check_rules(report: Report, rel_folder: str) -> list[Problem]:
     return problems
 
 
-def _read_source(folder: Path, meta: dict, rel_folder: str) -> tuple[str, list[Section], list[Problem]]:
-    src, problems = resolve_source(folder, meta, rel_folder)
+def check_drafts(report: Report, rel_folder: str) -> list[Problem]:
+    """One problem per row still marked ``status = draft`` (and for ``status = "draft"`` in report.toml).
+
+    A draft is a row ``closeout draft`` proposed and nobody has checked yet; validation lists exactly what is
+    left to confirm.
+    """
+    todo = "confirmed (check the row against the source, then set status to confirmed)"
+    problems = []
+    if report.meta.get("status") == "draft":
+        problems.append(Problem(f"{rel_folder}/report.toml", None, "status", todo.replace("row", "keys"),
+                                "draft"))
+    for table in model.TABLES:
+        frame = report.tables.get(table.name)
+        if frame is None or "status" not in frame:
+            continue
+        for i in frame.index[frame["status"].fillna("") == "draft"]:
+            problems.append(Problem(f"{rel_folder}/{table.filename}", i + 2, "status", todo, "draft"))
+    return problems
+
+
+def _read_source(folder: Path, meta: dict, rel_folder: str,
+                 holder: Path | None = None) -> tuple[str, list[Section], list[Problem]]:
+    src, problems = resolve_source(folder, meta, rel_folder, holder)
     if src is None:
         return "", [], problems
     rel = f"{rel_folder}/report.toml"
@@ -488,6 +544,8 @@ def _read_source(folder: Path, meta: dict, rel_folder: str) -> tuple[str, list[S
         text = decode(raw)[0]
     except UnicodeDecodeError:
         return "", [], problems + [Problem(_display(src), None, None, "a UTF-8 or GB18030 text", "undecodable bytes")]
+    if not text.strip():
+        return "", [], problems + [Problem(_display(src), None, None, "the text of the report", "an empty file")]
     return text, split_sections(text), problems
 
 
@@ -504,62 +562,67 @@ def _flagged(problems: list[Problem], rel_folder: str, columns: tuple[str, ...] 
     return out
 
 
-def _load_table(folder: Path, table: model.Table, rel: str, report: Report) -> tuple[pd.DataFrame | None,
-                                                                                     list[Problem]]:
+def _load_table(folder: Path, table: model.Table, rel: str, reads: dict[str, TableRead],
+                report: Report | None = None) -> TableRead:
     """One table read, typed and checked against its schema (foreign keys against the tables read before it).
 
-    Returns the frame (partly invalid when there are problems, None when no row could be read) and problems."""
+    The frame is partly invalid when there are problems, None when no row could be read."""
     path = folder / table.filename
     if not path.is_file():
         if table.required:
-            return None, [Problem(rel, None, None, f"a table of {table.description}", "no such file")]
-        return model.empty_frame(table), []
-    frame, problems = read_table(path, table, rel)
-    if frame is None:
-        return None, problems
-    invalid, dropped = frame.attrs.get(INVALID_CELLS, set()), frame.attrs.get(DROPPED_CELLS, set())
+            return TableRead(None, [Problem(rel, None, None, f"a table of {table.description}", "no such file")])
+        return TableRead(model.empty_frame(table), [])
+    read = read_csv_table(path, table, rel)
+    if read.frame is None:
+        return read
     foreign = {}
     for (t, column), (ref_table, ref_column) in model.FOREIGN_KEYS.items():
-        ref = frame if ref_table == table.name else report.tables.get(ref_table)
-        if t == table.name and ref is not None and column in frame and ref_column in ref:
-            foreign[column] = (f"{ref_table}.csv", set(ref[ref_column].dropna()) | ref.attrs.get(DROPPED_CELLS, set()))
-    if table.name == "figures":  # units: the shipped table extended by the report's units.csv
+        ref = read if ref_table == table.name else reads.get(ref_table)
+        if t == table.name and ref is not None and ref.frame is not None and column in read.frame \
+                and ref_column in ref.frame:
+            foreign[column] = (f"{ref_table}.csv", set(ref.frame[ref_column].dropna()) | ref.dropped)
+    if table.name == "figures" and report is not None:  # units: the shipped table and the report's units.csv
         rel_folder = rel.rsplit("/", 1)[0]
         foreign["unit"] = ("units.csv", set(units.unit_ids(report)), units.unknown_unit_hint(report, rel_folder))
     try:
-        frame = model.schema(table, foreign).validate(frame, lazy=True)
+        read.frame = model.schema(table, foreign).validate(read.frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        problems += _pandera_problems(exc, rel, invalid)
-    frame.attrs[INVALID_CELLS] = invalid
-    frame.attrs[DROPPED_CELLS] = dropped
-    return frame, problems
+        read.problems += _pandera_problems(exc, rel, read.invalid)
+    return read
 
 
-def validate_report(folder: str | Path, *, completeness: bool = False,
-                    limit: int | None = PROBLEM_LIMIT) -> tuple[Report | None, list[Problem]]:
+def validate_report(folder: str | Path, *, completeness: bool = False, limit: int | None = PROBLEM_LIMIT,
+                    holder: Path | None = None) -> tuple[Report | None, list[Problem]]:
     """Load and check a report folder. Returns (report or None, problems); never raises for bad data.
 
     Every problem of the folder comes back from one run: a table with bad cells is still checked row by row
     (foreign keys, quotes, values against their quotes) wherever its other cells allow. ``completeness`` also
     requires every numeric mention of the source to be transcribed or excluded (and no exclusion to be stale).
     At most ``limit`` problems per file and kind are listed, then one line counting the rest (None: all).
+    A ``.xlsx`` path is read as a workbook (:mod:`analysis.workbook`); ``holder`` is the folder that holds the
+    report (default: the report folder's parent), inside which its source must lie.
     """
     from analysis import transcription
 
     folder = Path(folder)
+    if folder.suffix.lower() == ".xlsx":  # a workbook: one sheet per table (analysis.workbook)
+        from analysis.workbook import validate_workbook
+
+        return validate_workbook(folder, completeness=completeness, limit=limit)
     rel_folder = _display(folder)
     if not folder.is_dir():
         return None, [Problem(rel_folder, None, None, "a report folder", "no such folder")]
     meta, problems = read_meta(folder, rel_folder)
-    source_text, sections, source_problems = _read_source(folder, meta, rel_folder)
+    source_text, sections, source_problems = _read_source(folder, meta, rel_folder, holder)
     problems += source_problems
     report = Report(folder, meta, source_text, sections)
 
+    reads: dict[str, TableRead] = {}
     for table in model.TABLES:
-        frame, table_problems = _load_table(folder, table, f"{rel_folder}/{table.filename}", report)
-        problems += table_problems
-        if frame is not None:
-            report.tables[table.name] = frame
+        reads[table.name] = read = _load_table(folder, table, f"{rel_folder}/{table.filename}", reads, report)
+        problems += read.problems
+        if read.frame is not None:
+            report.tables[table.name] = read.frame
 
     tables = report.tables
     if "places" in tables:
@@ -582,9 +645,10 @@ def validate_report(folder: str | Path, *, completeness: bool = False,
                                     "do not occur (is it the right file?)"))
         else:
             problems += quote_problems
-            problems += _check_extra_quotes(report, rel_folder)
+        problems += _check_extra_quotes(report, rel_folder)
     problems += _check_dates(report, rel_folder)
     problems += _check_rules(report, rel_folder)
+    problems += check_drafts(report, rel_folder)
     grant = meta.get("grant_figure_id")
     if grant and "figures" in tables and grant not in set(tables["figures"]["figure_id"].dropna()):
         problems.append(Problem(f"{rel_folder}/report.toml", None, "grant_figure_id", "a figure id of figures.csv",
@@ -598,7 +662,7 @@ def validate_report(folder: str | Path, *, completeness: bool = False,
                 problems += transcription.value_problems(tables[name], columns, f"{rel_folder}/{name}.csv",
                                                          skip.get(name, set()))
         if completeness and {"figures", "budget", "exclusions"} <= set(tables):
-            src = resolve_source(folder, meta, rel_folder)[0]
+            src = resolve_source(folder, meta, rel_folder, holder)[0]
             problems += transcription.completeness_problems(report, _display(src), rel_folder,
                                                             _flagged(problems, rel_folder))
     missing_tables = [t.name for t in model.TABLES if t.name not in tables]
@@ -607,9 +671,6 @@ def validate_report(folder: str | Path, *, completeness: bool = False,
             problems.append(Problem(rel_folder, None, None, "every table loaded",
                                     f"{', '.join(missing_tables)} not loaded"))
         return None, bounded(problems, limit)
-    for frame in tables.values():
-        frame.attrs.pop(INVALID_CELLS, None)
-        frame.attrs.pop(DROPPED_CELLS, None)
     return report, []
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import pandas as pd
@@ -184,6 +185,15 @@ TABLES: tuple[Table, ...] = (
     ), required=False, description="the evaluator's decisions on the issues of the assessment"),
 )
 
+#: Review state of a row: ``draft`` (proposed by ``closeout draft``, not yet checked) or ``confirmed``.
+#: Optional in every table; an empty cell or a missing column means confirmed.
+ROW_STATUSES = ("draft", "confirmed")
+TABLES = tuple(
+    t if "status" in t.columns  # reviews.csv: its status is the evaluator's decision, not a row's review state
+    else dataclasses.replace(t, fields=t.fields + (_enum("status", ROW_STATUSES, nullable=True, required=False),))
+    for t in TABLES
+)
+
 TABLES_BY_NAME = {t.name: t for t in TABLES}
 
 #: The keys of report.toml, typed with the same field library (read by :mod:`analysis.report_toml`).
@@ -220,8 +230,9 @@ def schema(table: Table, foreign: dict[str, tuple] | None = None) -> pa.DataFram
         checks = list(f.checks)
         if f.name in foreign:
             target, allowed, *expected = foreign[f.name]  # an optional third item words the expectation
-            error = expected[0] if expected else f"an id defined in {target}"
-            checks.append(pa.Check.isin(sorted(allowed), error=error))
+            allowed = frozenset(allowed)  # held in a closure: pandera copies a schema's checks (100,000 ids)
+            checks.append(pa.Check(lambda s, allowed=allowed: s.isin(allowed), element_wise=False,
+                                   error=expected[0] if expected else f"an id defined in {target}"))
         columns[f.name] = pa.Column(
             _DTYPES[f.kind], checks=checks, nullable=f.nullable, required=f.required, unique=f.unique,
         )

@@ -71,9 +71,9 @@ def parse_toml(raw: bytes) -> dict:
     >>> parse_toml(b'id = "x')
     Traceback (most recent call last):
     ValueError: a TOML syntax error at the end of the file: a text whose closing double quote is missing
-    >>> parse_toml(b'id = x')
+    >>> parse_toml(b'id = x')  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    ValueError: a TOML syntax error at line 1, column 6: a value that is not TOML (a text needs double quotes, a date is written 2020-01-25)
+    ValueError: a TOML syntax error at line 1, column 6: a value that is not TOML (a text needs double quotes, ...)
     """
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -90,6 +90,7 @@ def parse_toml(raw: bytes) -> dict:
 
 
 _PLAIN = {
+    "Illegal character '\\n'": "a line break inside a text (its closing double quote is missing)",
     "Unterminated string": "a text whose closing double quote is missing",
     "Invalid value": "a value that is not TOML (a text needs double quotes, a date is written 2020-01-25)",
     "Cannot overwrite a value": "a key given twice",
@@ -166,17 +167,19 @@ def _rules(clean: dict, rel: str) -> list[Problem]:
     return problems
 
 
-def resolve_source(folder: Path, meta: dict, rel_folder: str) -> tuple[Path | None, list[Problem]]:
+def resolve_source(folder: Path, meta: dict, rel_folder: str,
+                   holder: Path | None = None) -> tuple[Path | None, list[Problem]]:
     """The path of the source text that ``meta['source']`` names, or None with the problem.
 
     The source must lie inside the data folder that holds the report (the report folder's parent, as ``data/``
-    holds ``raw/``), after following symbolic links.
+    holds ``raw/``; ``holder`` when the report was read from elsewhere, e.g. a workbook's folder), after
+    following symbolic links.
     """
     rel = f"{rel_folder}/report.toml"
     name = meta.get("source")
     if name is None:
         return None, []
-    data = folder.resolve().parent
+    data = Path(holder).resolve() if holder is not None else folder.resolve().parent
     try:
         src = (folder / name).resolve()
     except (OSError, RuntimeError, ValueError):

@@ -13,7 +13,6 @@ ROOT = Path(__file__).resolve().parents[3]
 NOTEBOOKS = ROOT / "notebooks"
 DISTRICT_NOTEBOOK = "district.ipynb"
 OVERVIEW_NOTEBOOK = "overview.ipynb"
-DEFAULT_REPORT = Path("data") / "anxin-plan-2020"
 DEFAULT_OUT = Path("outputs")
 
 
@@ -68,7 +67,9 @@ def plan(report, report_dir: Path, places: list[str] | None, lang: str, profile:
     present.check_lang(lang)
     profile = present.check_profile(profile)
     valid = present.district_ids(report)
-    wanted = list(dict.fromkeys(places)) if places else valid
+    # a district the report gives no figure for gets no page of empty sections (the index and the overview
+    # name it in one line); asked for by --place, it is built
+    wanted = list(dict.fromkeys(places)) if places else present.reported_districts(report)
     unknown = [p for p in wanted if p not in valid]
     if unknown:
         levels = dict(zip(report.places["place_id"], report.places["level"], strict=True))
@@ -121,3 +122,12 @@ def _public(name: str):
     effect here too, as it did when the build was one module."""
     package = sys.modules.get("analysis.build")
     return getattr(package, name, None) or globals()[name]
+
+
+def __getattr__(name: str):
+    """``DEFAULT_REPORT``: the default report folder, found in the data when asked (:mod:`analysis.locate`)."""
+    if name == "DEFAULT_REPORT":
+        from analysis.locate import default_report_dir
+
+        return default_report_dir(strict=False)
+    raise AttributeError(name)

@@ -40,102 +40,69 @@ VERSIONED = (
 
 
 def index_page(
-    report, jobs: list[Job], results: dict[str, JobResult], headlines: dict[str, str], lang: str
+    report,
+    jobs: list[Job],
+    results: dict[str, JobResult],
+    headlines: dict[str, str],
+    lang: str,
+    assessment=None,
+    downloads: list[tuple[str, str]] | None = None,
 ) -> str:
-    """The index: every page with its status, headline figures and a relative link."""
-    import jinja2
+    """The funder index (``present.site.index_html``): title, period, grant, the summary headline, each
+    district page with its headline facts; a build status only for a page that failed (linking its
+    executed notebook); manifest.json and build-log.txt are not linked."""
+    from analysis.present.site import index_html
 
     templates = resources.files("analysis").joinpath("templates")
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates)),
-        autoescape=True,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
     css = templates.joinpath(f"{TEMPLATE_NAME}/static/closeout.css").read_text(encoding="utf-8")
-    project = report.meta.get(f"title_{lang}") or report.meta["title_zh"]
-    rows = []
-    for job in jobs:
-        res = results[job.name]
-        ok = res.status == "ok"
-        rows.append(
-            {
-                "title": job.title,
-                "href": job.html if ok else job.executed,
-                "ok": ok,
-                "status": present.t("status.ok" if ok else "status.failed", lang),
-                "headline": headlines.get(job.name, "")
-                if ok
-                else present.t("index.failed", lang, error=f"{res.cell}: {res.error}"),
-                "kind": job.kind,
-            }
-        )
-    start, end = report.period
-    page = env.get_template(f"{TEMPLATE_NAME}/site_index.html.j2").render(
-        lang=present.HTML_LANG[lang],
-        css=css,
-        rows=rows,
-        title=present.t("index.title", lang, project=project),
-        intro=present.t("index.intro", lang),
-        facts=present.t(
-            "page.facts",
-            lang,
-            project=project,
-            organisation=report.meta.get(f"organisation_{lang}") or report.meta["organisation_zh"],
-            start=present.fmt_date(start),
-            end=present.fmt_date(end),
-        ),
-        t=lambda key, **kw: present.t(key, lang, **kw),
-        report_id=report.id,
-    )
-    return _tidy(page)
+    pages = [
+        {
+            "name": job.name,
+            "title": job.title,
+            "kind": job.kind,
+            "ok": results[job.name].status == "ok",
+            "href": job.html if results[job.name].status == "ok" else job.executed,
+        }
+        for job in jobs
+    ]
+    if downloads is None:
+        downloads = [
+            ("metrics.csv", present.t("index.metrics_csv", lang)),
+            ("findings.csv", present.t("index.findings_csv", lang)),
+        ]
+    return _tidy(index_html(report, pages, assessment, lang, css, downloads))
+
+
+def assess_once(report, profile: str | None):
+    """``assess(report, profile)`` for the index and the workbook, or (None, note) when it fails."""
+    try:
+        from analysis.assessment import assess
+
+        return assess(report, profile=profile), None
+    except Exception as exc:  # noqa: BLE001 - the pages still build; the index says less
+        return None, f"assessment failed: {type(exc).__name__}: {_one_line(exc)}"
 
 
 def headlines(
-    report, jobs: list[Job], lang: str, profile: str | None, findings: pd.DataFrame | None = None
+    report,
+    jobs: list[Job],
+    lang: str,
+    profile: str | None,
+    findings: pd.DataFrame | None = None,
+    assessment=None,
 ) -> tuple[dict[str, str], list[str]]:
-    """A one-line summary per page for the index (computed by metrics/checks, never by the index).
-
-    ``findings`` is ``checks.run_checks(report, profile)`` when the caller has it already."""
-    from analysis import checks, metrics
-
+    """A one-line summary per page for the index (from the assessment and metrics, never by the index)."""
     out, notes = {}, []
-    if findings is None:
-        try:
-            findings = checks.run_checks(report, profile)
-        except Exception as exc:  # noqa: BLE001 - the index still lists the pages
-            notes.append(f"headlines: run_checks failed: {type(exc).__name__}: {_one_line(exc)}")
-            findings = None
+    if assessment is None:
+        assessment, note = assess_once(report, profile)
+        notes += [note] if note else []
     for job in jobs:
         try:
             if job.kind == "overview":
-                variance = metrics.budget_variance(report, profile)
-                total = variance[variance["level"] == "total"]
-                rate = total["execution_rate"].iloc[0] if len(total) else None
-                out[job.name] = present.t(
-                    "index.headline.overview",
-                    lang,
-                    n_findings=len(findings) if findings is not None else "—",
-                    n_targets=len(report.targets),
-                    execution=present.fmt_pct(rate, lang),
-                )
+                out[job.name] = present.headline(assessment, lang) if assessment is not None else ""
             else:
-                figures = metrics.district_figures(report, job.name)
-                completeness = metrics.district_completeness(report, job.name)
-                mine = (
-                    present.findings_for(findings, report, job.name, figures["figure_id"])
-                    if findings is not None
-                    else []
-                )
-                out[job.name] = present.t(
-                    "index.headline.district",
-                    lang,
-                    n_figures=len(figures),
-                    n_reported=int((completeness["status"] == "reported").sum()),
-                    n_metrics=len(completeness),
-                    n_findings=len(mine),
-                )
+                issues = assessment.issues if assessment is not None else None
+                out[job.name] = present.district_headline(report, job.name, lang, issues)
         except Exception as exc:  # noqa: BLE001
             notes.append(f"headline {job.name}: {type(exc).__name__}: {_one_line(exc)}")
     return out, notes
@@ -148,12 +115,20 @@ def _cell_text(value):
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """A frame as UTF-8 CSV with \\n line ends; list cells joined one item per line."""
+    """A frame as UTF-8 CSV with a byte-order mark (so Excel on Chinese Windows reads it as UTF-8) and \\n
+    line ends; list cells joined one item per line."""
     frame = frame.copy()
     for col in frame.columns:
         if frame[col].dtype == object:
             frame[col] = frame[col].map(_cell_text)
-    frame.to_csv(path, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL, date_format="%Y-%m-%d")
+    frame.to_csv(
+        path,
+        index=False,
+        lineterminator="\n",
+        quoting=csv.QUOTE_MINIMAL,
+        date_format="%Y-%m-%d",
+        encoding="utf-8-sig",
+    )
 
 
 def metrics_frame(all_metrics) -> pd.DataFrame:
@@ -176,6 +151,8 @@ def data_files(report) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+    if folder.is_file():  # a workbook (analysis.workbook): its source is relative to the workbook's folder
+        files, folder = {folder.name: folder}, folder.parent
     source = (folder / report.meta["source"]).resolve()
     if source.is_file():
         files[f"source/{source.name}"] = source
@@ -256,7 +233,12 @@ def report_products(report, jobs: list[Job], lang: str, profile: str | None, che
 
     started = time.monotonic()
     out: dict = dict(checked)
-    out["headlines"] = headlines(report, jobs, lang, profile, findings=out["findings"])
+    out["assessment"], note = assess_once(report, profile)
+    out["headlines"] = headlines(
+        report, jobs, lang, profile, findings=out["findings"], assessment=out["assessment"]
+    )
+    if note:
+        out["headlines"][1].append(note)
     out["metrics"] = metrics_frame(metrics.all_metrics(report, profile))
     out["files"] = data_files(report)
     out["versions"] = versions()
@@ -314,3 +296,37 @@ def _replace(tmp: Path, final: Path) -> None:
     os.replace(tmp, final)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def publish_site(
+    tmp: Path, report, jobs: list[Job], results: dict[str, JobResult], made: dict, lang: str
+) -> None:
+    """The funder-facing files beside the pages: the Excel workbook (``<report-id>.xlsx``: issues,
+    questions, metrics), the single file to share (``<report-id>.html``: index, overview and every district
+    page as anchored sections) and the index linking both."""
+    from analysis.present.site import single_file, workbook_bytes
+
+    assessment = made.get("assessment")
+    lines, _notes = made["headlines"]
+    xlsx = f"{report.id}.xlsx"
+    (tmp / xlsx).write_bytes(workbook_bytes(assessment, made["metrics"], lang))
+    one = f"{report.id}.html"
+    downloads = [
+        (one, present.t("index.share", lang)),
+        (xlsx, present.t("index.workbook", lang)),
+        ("metrics.csv", present.t("index.metrics_csv", lang)),
+        ("findings.csv", present.t("index.findings_csv", lang)),
+    ]
+    index = index_page(report, jobs, results, lines, lang, assessment=assessment, downloads=downloads)
+    (tmp / "index.html").write_text(index, encoding="utf-8")
+    pages = [("index", index)] + [
+        (job.name, (tmp / job.html).read_text(encoding="utf-8"))
+        for job in jobs
+        if results[job.name].status == "ok" and (tmp / job.html).is_file()
+    ]
+    templates = resources.files("analysis").joinpath("templates")
+    css = templates.joinpath(f"{TEMPLATE_NAME}/static/closeout.css").read_text(encoding="utf-8")
+    title = present.t(
+        "index.title", lang, project=report.meta.get(f"title_{lang}") or report.meta["title_zh"]
+    )
+    (tmp / one).write_text(_tidy(single_file(pages, lang, title, css)), encoding="utf-8")
