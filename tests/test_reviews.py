@@ -152,3 +152,26 @@ def test_review_goes_stale_when_the_data_changes(seed_copy, capsys):
     assert donors not in {i["issue_id"] for i in after["issues"]}
     assert after["stale_reviews"][0]["issue_id"] == donors and after["stale_reviews"][0]["note"] == "21 is right"
     assert donors in (seed_copy / "reviews.csv").read_text(encoding="utf-8-sig")
+
+
+def test_pages_show_the_review(seed_copy, capsys):
+    """After `closeout review`, the issue cards of the pages show the status and the note, and a resolved
+    issue's question is gone from the page's question list (the page renders `assess()` of the reloaded
+    folder, as a rebuild does)."""
+    from analysis.assessment import assess
+    from analysis.load import load_report
+    from analysis.present.issues import issue_cards, questions_list
+
+    issues = _summary_json(capsys, seed_copy)["issues"]
+    queried, resolved = issues[0], issues[1]
+    main(["review", queried["issue_id"], "--status", "queried", "--note", "已发函询问截止日期", "--report",
+          str(seed_copy)])
+    main(["review", resolved["issue_id"], "--status", "resolved", "--note", "机构已更正", "--report", str(seed_copy)])
+    a = assess(load_report(seed_copy))
+    cards = str(issue_cards(a.issues, "zh"))
+    assert "已发函询问截止日期" in cards and "已询问执行机构" in cards
+    assert "机构已更正" in cards and "已解决" in cards
+    asked = str(questions_list(a.questions, "zh"))
+    assert queried["question_zh"][:20] in asked and resolved["question_zh"][:20] not in asked
+    english = str(issue_cards(a.issues, "en"))
+    assert "queried with the grantee" in english and "已发函询问截止日期" in english
