@@ -79,18 +79,35 @@ def _tolerance_text(ctx: Context, amount: float, lang: str) -> str:
             else f"{num(abs(amount))} yuan at stake (the report gives no grant to compare it with)."
         )
     share = abs(amount) / tol
+    of_grant = _pct_text(abs(amount) / ctx.grant_yuan)
     below = bool(ctx.floor_yuan and abs(amount) < ctx.floor_yuan)
     if lang == "zh":
         text = (
-            f"按涉及金额衡量：{num(abs(amount))} 元，是资助方容许偏差（项目预算 {num(ctx.grant_yuan)} 元的 "
-            f"{num(ctx.pct)}%，即 {num(tol)} 元）的 {share:.1%}。"
+            f"按涉及金额衡量：{num(abs(amount))} 元，占项目预算 {num(ctx.grant_yuan)} 元的 {of_grant}，是资助方"
+            f"容许偏差（预算的 {num(ctx.pct)}%，即 {num(tol)} 元）的 {_pct_text(share)}。"
         )
         return text + (f"该金额低于资助方要求说明的最低金额 {num(ctx.floor_yuan)} 元。" if below else "")
     text = (
-        f"Measured by the money at stake: {num(abs(amount))} yuan, {share:.1%} of the variance the funder "
-        f"accepts ({num(ctx.pct)} % of the {num(ctx.grant_yuan)} yuan grant, {num(tol)} yuan)."
+        f"Measured by the money at stake: {num(abs(amount))} yuan, {of_grant} of the {num(ctx.grant_yuan)} yuan "
+        f"grant and {_pct_text(share)} of the variance the funder accepts ({num(ctx.pct)} % of the grant, "
+        f"{num(tol)} yuan)."
     )
     return text + (f" It is below the funder's floor of {num(ctx.floor_yuan)} yuan." if below else "")
+
+
+def _pct_text(share: float) -> str:
+    """A share as a percentage with enough digits to be non-zero: 0.03%, 3.8%, 120%.
+
+    >>> _pct_text(9 / 30000), _pct_text(1138 / 30000), _pct_text(1.2)
+    ('0.03%', '3.8%', '120%')
+    """
+    pct = share * 100
+    if pct >= 100:
+        return f"{pct:.0f}%"
+    if pct >= 1 or pct == 0:
+        return f"{pct:.1f}%".replace(".0%", "%")
+    digits = max(1, -math.floor(math.log10(pct)))
+    return f"{pct:.{digits}f}%"
 
 
 def _severity(
