@@ -175,3 +175,14 @@ def test_pages_show_the_review(seed_copy, capsys):
     assert queried["question_zh"][:20] in asked and resolved["question_zh"][:20] not in asked
     english = str(issue_cards(a.issues, "en"))
     assert "queried with the grantee" in english and "已发函询问截止日期" in english
+
+
+def test_a_review_under_another_profile_is_not_stale(seed_copy, capsys):
+    """The transport variance is an issue under the default profile, not under eu (25 % per heading): its review
+    is kept and not called stale when the summary runs under eu."""
+    issues = _summary_json(capsys, seed_copy)["issues"]
+    transport = next(i["issue_id"] for i in issues if i["kind"] == "threshold")
+    assert main(["review", transport, "--status", "queried", "--report", str(seed_copy)]) == 0
+    eu = _summary_json(capsys, seed_copy, "--profile", "eu")
+    assert transport not in {i["issue_id"] for i in eu["issues"]}
+    assert eu["stale_reviews"] == []

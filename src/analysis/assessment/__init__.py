@@ -202,6 +202,11 @@ def assess(report: Report, profile: str = "default") -> Assessment:
         for i in issues["issue_id"]
     ]
     issues = issues[ISSUE_COLUMNS]
+    unknown = [i for i in reviews.index if i not in known]
+    if unknown:  # a review made under another threshold profile is not stale
+        for other in dict.fromkeys(metrics.threshold_profiles()["profile"]):
+            if other != profile:
+                known |= set(_causes(report, other)[1])
     stale = [
         {
             "issue_id": i,
