@@ -192,7 +192,8 @@ TABLES: tuple[Table, ...] = (
 #: Optional in every table; an empty cell or a missing column means confirmed.
 ROW_STATUSES = ("draft", "confirmed")
 TABLES = tuple(
-    dataclasses.replace(t, fields=t.fields + (_enum("status", ROW_STATUSES, nullable=True, required=False),))
+    t if "status" in t.columns  # reviews.csv: its status is the evaluator's decision, not a row's review state
+    else dataclasses.replace(t, fields=t.fields + (_enum("status", ROW_STATUSES, nullable=True, required=False),))
     for t in TABLES
 )
 
