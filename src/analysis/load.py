@@ -263,7 +263,7 @@ def table_from_rows(header: list[str], rows: list[tuple[int, list[str]]], table:
     for name in [n for n in table.columns if n in header] + missing:
         f = table.field(name)
         if name in missing:
-            typed[name] = pd.Series(pd.NA, index=frame.index, dtype=model._DTYPES[f.kind])
+            typed[name] = pd.Series(None, index=frame.index, dtype="object").astype(model._DTYPES[f.kind])
             invalid |= {(i, name) for i in frame.index}
             continue
         typed[name], col_problems = _coerce(frame[name].astype(str), f.kind, f.nullable, rel, name)
