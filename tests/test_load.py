@@ -455,13 +455,13 @@ def test_100000_bad_rows_are_fast_and_short(mini_report):
         row[0], row[4], row[12] = f"F{1000 + i}", "lots", "atlantis"
         extra.append(",".join(row))
     path.write_text("\n".join(lines + extra) + "\n", encoding="utf-8")
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: the machine may be shared
     out = problems_of(mini_report)
-    seconds = time.perf_counter() - started
+    seconds = time.process_time() - started
     assert len(out) == 42
     assert out[20] == "… and 99,980 more problems of this kind in data/mini/figures.csv (column value)"
     assert out[41] == "… and 99,980 more problems of this kind in data/mini/figures.csv (column place_id)"
-    assert seconds < 60
+    assert seconds < 30
 
 
 def test_cli_validate_requires_complete_transcription(mini_report, capsys):
