@@ -140,3 +140,7 @@ def seed_copy(tmp_path, monkeypatch) -> Path:
     shutil.copytree(ROOT / "data" / "raw", tmp_path / "data" / "raw")
     shutil.copytree(SEED_REPORT, tmp_path / "data" / SEED_REPORT.name)
     return tmp_path / "data" / SEED_REPORT.name
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: runs a full closeout build (built once per session)")

@@ -156,12 +156,43 @@ COLLECT_JS = r"""
       header: (ths[0] ? ths[0].textContent.trim() : '').slice(0, 30),
     };
   });
-  const images = [...document.querySelectorAll('img')].map((im, i) => {
+  // charts: inline SVG in a <figure class="chart" role="img" aria-label=…> (or an img)
+  const images = [...document.querySelectorAll('img, figure.chart > svg')].map((im, i) => {
     const r = im.getBoundingClientRect();
-    return {index: i, path: path(im), section: section(im), alt: (im.getAttribute('alt') || '').trim(),
-            src: (im.getAttribute('src') || '').slice(0, 40), complete: im.complete,
-            natural_width: im.naturalWidth, width: Math.round(r.width), right: Math.round(r.right)};
+    const isImg = im.tagName === 'IMG', fig = im.closest('figure');
+    return {index: i, path: path(im), section: section(im),
+            alt: ((isImg ? im.getAttribute('alt') : fig && fig.getAttribute('aria-label')) || '').trim(),
+            src: isImg ? (im.getAttribute('src') || '').slice(0, 40) : 'inline svg',
+            complete: isImg ? im.complete : true,
+            natural_width: isImg ? im.naturalWidth : Math.round(r.width), width: Math.round(r.width),
+            right: Math.round(r.right)};
   });
+  // the smallest chart text as drawn on screen (CSS px): font size in SVG units times the SVG's scale
+  const chartText = [];
+  for (const svg of document.querySelectorAll('figure.chart > svg')) {
+    const vb = svg.viewBox.baseVal, scale = vb && vb.width ? svg.getBoundingClientRect().width / vb.width : 1;
+    for (const tx of svg.querySelectorAll('text')) {
+      if (!tx.textContent.trim()) continue;
+      chartText.push({text: tx.textContent.trim().slice(0, 20), section: section(svg),
+                      px: +(parseFloat(getComputedStyle(tx).fontSize) * scale).toFixed(2)});
+    }
+  }
+  // what a reader sees: visible text (closed <details> are not rendered, so innerText leaves them out)
+  const visibleText = document.body.innerText;
+  const summary = document.getElementById('summary');
+  const sr = summary ? summary.getBoundingClientRect() : null;
+  // the budget table's cells of each column, by header label (data-label), with their box
+  const budget = {};
+  const bt = document.querySelector('table[data-table="budget"]');
+  if (bt) {
+    bt.querySelectorAll('td').forEach(td => {
+      const r = td.getBoundingClientRect(), label = td.getAttribute('data-label');
+      if (!r.width || getComputedStyle(td).display === 'none') return;
+      (budget[label] = budget[label] || []).push({left: Math.round(r.left), right: Math.round(r.right),
+                                                   text: td.textContent.trim().slice(0, 20)});
+    });
+  }
+  const backLinks = [...document.querySelectorAll('nav.back a')].map(a => a.getAttribute('href'));
   // cells whose Chinese text gets fewer than min(4, its length) characters a line
   const squeezed = [];
   for (const td of document.querySelectorAll('td')) {
@@ -188,6 +219,10 @@ COLLECT_JS = r"""
     title: document.title,
     overflowing: overflowing.slice(0, 8),
     tables, images, headings, squeezed,
+    chart_text: chartText, visible_text: visibleText, back_links: backLinks, budget,
+    inner_height: window.innerHeight,
+    summary: sr ? {top: Math.round(sr.top + window.scrollY), bottom: Math.round(sr.bottom + window.scrollY),
+                   height: Math.round(sr.height)} : null,
   };
 }
 """
@@ -198,7 +233,8 @@ MARK_FONT_PROBES_JS = r"""
   const han = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
   const ownText = (el) => [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.data).join('');
   const out = {};
-  for (const [name, sel] of [['h1', 'h1'], ['table cell', 'td, th'], ['paragraph', 'p']]) {
+  for (const [name, sel] of [['h1', 'h1'], ['table cell', 'td, th'], ['paragraph', 'p'],
+                             ['chart text', 'figure.chart svg text']]) {
     const el = [...document.querySelectorAll(sel)].find(e => han.test(ownText(e)) && e.getClientRects().length);
     if (el) { el.setAttribute('data-font-probe', name); out[name] = ownText(el); }
   }
@@ -212,7 +248,7 @@ PRINT_STYLES_JS = r"""
   const chartOk = (im) => { for (let e = im; e && e !== document.body; e = e.parentElement) {
     if (avoid(e) && (e === im || e.tagName === 'FIGURE')) return true; } return false; };
   return {
-    images: [...document.querySelectorAll('img')].map(im => ({alt: (im.alt || '').slice(0, 40),
+    images: [...document.querySelectorAll('img, figure.chart > svg')].map(im => ({alt: (im.alt || '').slice(0, 40),
       img: getComputedStyle(im).breakInside, figure: im.closest('figure') ?
         getComputedStyle(im.closest('figure')).breakInside : null, ok: chartOk(im)})),
     rows: [...document.querySelectorAll('tr')].map(tr => getComputedStyle(tr).breakInside),
@@ -285,7 +321,7 @@ def page_names(folder: Path) -> list[str]:
     """Every HTML page of a build: index, overview, then the district pages in manifest order."""
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     order = ["index.html", *[f"{p['name']}.html" for p in manifest["pages"]]]
-    names = [p.name for p in sorted(folder.glob("*.html"))]
+    names = [p.name for p in sorted(folder.glob("*.html")) if p.name != f"{folder.name}.html"]  # not the one file
     return sorted(names, key=lambda n: order.index(n) if n in order else len(order))
 
 
@@ -415,6 +451,10 @@ def visits(site, browser) -> dict[str, dict[str, dict]]:
                 seen["requests"] = [u for u in recorder.requests if u.split("#")[0] != recorder.page_url]
                 seen["blocked"] = list(recorder.blocked)
                 seen["errors"] = list(recorder.errors)
+                if name == "overview.html":
+                    first = SCREENSHOTS / f"overview-{width}-first.png"
+                    first.unlink(missing_ok=True)
+                    page.screenshot(path=str(first))
                 if name in shots:
                     seen["screenshot"] = SCREENSHOTS / f"{Path(name).stem}-{width}.png"
                     screenshot(page, seen["screenshot"])
@@ -530,10 +570,10 @@ def test_chinese_text_is_drawn_with_a_cjk_font(visits):
     """The h1, a table cell and a paragraph of every page draw all their Han characters with a CJK font."""
     bad, checked = [], 0
     for where, seen in every(visits, "desktop"):
-        for name in ("h1", "table cell", "paragraph"):
+        for name in ("h1", "table cell", "paragraph", "chart text"):
             probe = seen["fonts"].get(name)
             if probe is None:
-                if name != "table cell":  # a page may have no table; every page has an h1 and a paragraph
+                if name not in ("table cell", "chart text"):  # every page has an h1 and a paragraph
                     bad.append(f"{where}: no {name} with Chinese text")
                 continue
             checked += 1
@@ -547,10 +587,13 @@ def test_chinese_text_is_drawn_with_a_cjk_font(visits):
                 )
     assert not bad, "\n".join(bad)
     assert checked >= 3 * 2, checked
+    charts = [w for w, seen in every(visits, "desktop") if "chart text" in seen["fonts"]]
+    assert "overview.html @1280px" in charts, "no chart text was checked: the SVG text lost its font probe"
 
 
 def test_charts_have_alt_text_and_load(visits):
-    """Every img (a matplotlib PNG chart) has non-empty alt text and has decoded (naturalWidth > 0)."""
+    """Every chart (inline SVG in a figure with role=img and aria-label, or an img) has a non-empty text
+    alternative and is drawn (width > 0)."""
     images = [(where, im) for where, seen in every(visits, "desktop") for im in seen["images"]]
     assert images, "no chart on any page"
     bad = [
@@ -670,3 +713,116 @@ def test_screenshots_are_written(visits):
         assert head[:8] == b"\x89PNG\r\n\x1a\n", target
         png_width, png_height = struct.unpack(">II", head[16:24])
         assert png_width == WIDTHS[kind] and png_height >= HEIGHTS[kind], (target, png_width, png_height)
+
+
+# --- funder-grade pages (issue 13)
+
+CODE_WORDS = re.compile(r"\bF\d{3}\b|\w+_yuan\b|_times\b|\b[A-Za-z_]+:[A-Za-z_]+\b")
+
+
+@pytest.mark.parametrize("kind", list(WIDTHS))
+def test_summary_fits_the_first_screen(visits, kind):
+    """The overview opens with the summary block (id="summary") and all of it is within the first screen
+    (844 px tall on a 390 px phone, 900 px on a 1280 px desktop)."""
+    seen = visits[kind]["overview.html"]
+    assert seen["summary"], "overview.html has no id=summary block"
+    assert seen["summary"]["bottom"] <= seen["inner_height"], (
+        f"summary ends at {seen['summary']['bottom']} px, below the first screen of {seen['inner_height']} px"
+    )
+
+
+def test_no_code_words_in_visible_text(visits):
+    """No visible text (closed <details> left out) shows a figure id (F001), a column name (…_yuan), a unit id
+    (…_times) or a check id (kind:name) at either width."""
+    bad = {}
+    for where, seen in every(visits):
+        found = sorted(set(CODE_WORDS.findall(seen["visible_text"])))
+        if found:
+            bad[where] = found[:10]
+    assert not bad, f"code words visible: {bad}"
+
+
+def test_budget_actual_and_variance_visible_on_a_phone(visits):
+    """At 390 px every row of the budget table shows what, planned, actual, variance, % and the flag inside
+    the screen, without scrolling sideways."""
+    from analysis import present
+
+    seen = visits["phone"]["overview.html"]
+    width = seen["inner_width"]
+    assert seen["budget"], "no budget table (table[data-table=budget]) on the overview"
+    for key in ("col.budget_line", "col.budget_yuan", "col.actual_yuan", "col.variance_yuan", "col.variance_pct"):
+        label = present.t(key, "zh")
+        cells = seen["budget"].get(label)
+        assert cells, f"budget column {label} not shown at {width}px"
+        off = [c for c in cells if c["right"] > width or c["left"] < 0]
+        assert not off, f"budget column {label}: cells off-screen at {width}px: {off[:3]}"
+
+
+def test_chart_text_is_readable_on_a_phone(visits):
+    """Every text of every chart is drawn at 11 CSS px or more on a 390 px phone (SVG text, scaled)."""
+    small = [
+        f"{where}: “{t['text']}” under “{t['section']}” at {t['px']} px"
+        for where, seen in every(visits, "phone")
+        for t in seen["chart_text"]
+        if t["px"] < 11
+    ]
+    assert any(seen["chart_text"] for _, seen in every(visits, "phone")), "no chart text measured"
+    assert not small, f"{len(small)} chart text(s) under 11 px:\n" + "\n".join(small[:10])
+
+
+def test_every_page_links_back_to_the_index_and_the_overview(visits):
+    """Each page but the index links back to index.html; each district page also to overview.html."""
+    bad = []
+    for name, seen in visits["desktop"].items():
+        if name == "index.html":
+            continue
+        wanted = ["index.html"] + ([] if name == "overview.html" else ["overview.html"])
+        missing = [w for w in wanted if w not in seen["back_links"]]
+        if missing:
+            bad.append(f"{name}: no back link to {missing} (has {seen['back_links']})")
+    assert not bad, "\n".join(bad)
+
+
+def test_first_screen_screenshots_are_written(visits):
+    """The overview's first screen at each width is saved for people to look at."""
+    for width in WIDTHS.values():
+        target = SCREENSHOTS / f"overview-{width}-first.png"
+        assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", target
+
+
+def test_single_file_links_work_inside_it(site, browser):
+    """<report-id>.html holds every page as an anchored section: each in-file link has its target, none
+    points at another file, and it makes no request (offline, one attachment)."""
+    one = site / f"{site.name}.html"
+    assert one.is_file() and one.stat().st_size <= 1_000_000, one
+    context, page, recorder = new_context(browser, "phone")
+    try:
+        open_page(page, recorder, one)
+        result = page.evaluate(
+            """() => {
+              const hrefs = [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'));
+              return {external: hrefs.filter(h => !h.startsWith('#')),
+                      broken: hrefs.filter(h => h.startsWith('#') && !document.getElementById(h.slice(1))),
+                      sections: document.querySelectorAll('section.page').length,
+                      ids: [...document.querySelectorAll('[id]')].length,
+                      unique: new Set([...document.querySelectorAll('[id]')].map(e => e.id)).size};
+            }"""
+        )
+        assert not recorder.blocked and not recorder.errors, (recorder.blocked, recorder.errors)
+    finally:
+        context.close()
+    assert result["sections"] == len(page_names(site)), result
+    assert not result["external"], result["external"][:5]
+    assert not result["broken"], result["broken"][:5]
+    assert result["ids"] == result["unique"], "duplicate ids in the single file"
+
+
+def test_overview_prints_to_an_a4_pdf_offline(site, tmp_path):
+    """``closeout build --pdf`` prints the overview with the same headless Chromium (present.pdf.print_pdf):
+    an A4 PDF with pages, written atomically beside nothing else."""
+    from analysis.present.pdf import print_pdf
+
+    target = print_pdf(site / "overview.html", tmp_path / "overview.pdf")
+    data = target.read_bytes()
+    assert data[:5] == b"%PDF-" and len(re.findall(rb"/Type\s*/Page\b(?!s)", data)) > 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["overview.pdf"]

@@ -283,6 +283,41 @@ def test_percent():
     assert found("百分之五十") == [("百分之五十", 50.0, "percent")]
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("超支约三成", [("约三成", 30.0, "percent")]),
+        ("九成以上", [("九成", 90.0, "percent")]),
+        ("两成", [("两成", 20.0, "percent")]),
+        ("3成", [("3成", 30.0, "percent")]),
+        ("一成半", [("一成半", 15.0, "percent")]),
+        ("死亡率 5‰", [("5‰", 0.5, "percent")]),
+        ("千分之五", [("千分之五", 0.5, "percent")]),
+        ("是原来的 3 倍", [("3", 3.0, "ratio")]),
+        ("增长了两倍", [("两", 2.0, "ratio")]),
+        ("完成项目书目标的148%", [("148%", 148.0, "percent")]),
+    ],
+)
+def test_shares_and_multiples(text, expected):
+    """成 (三成 = 30 %), ‰ and 千分之 are percents in percent; 倍 is a ratio with the printed multiple."""
+    assert found(text) == expected
+
+
+def test_fractions_are_ratios():
+    """三分之一 and 3分之2 are ratios (1/3, 2/3); 百分之 stays a percent."""
+    ((text, value, kind),) = found("约三分之一的家庭")
+    assert (text, kind) == ("约三分之一", "ratio") and value == pytest.approx(1 / 3)
+    ((_, value, kind),) = found("3分之2")
+    assert kind == "ratio" and value == pytest.approx(2 / 3)
+    assert found("百分之二十") == [("百分之二十", 20.0, "percent")]
+
+
+@pytest.mark.parametrize("text", ["一成不变", "三五成群", "成都市", "组成", "第三成员"])
+def test_cheng_words_that_are_no_share(text):
+    """Idioms and words with 成 (一成不变, 三五成群, 成都, 成员) give no share."""
+    assert [k for _, _, k in found(text) if k == "percent"] == []
+
+
 # --- Chinese numerals ----------------------------------------------------------------------------------
 
 

@@ -247,9 +247,9 @@ CASES = [
     Case("source_missing", [("report.toml", "../raw/mini.txt", "../raw/nothing.txt")],
          expect=["data/mini/report.toml, column source: expected the path of the source text, found "
                  "'../raw/nothing.txt' which does not exist"]),
-    Case("rule_with_unknown_operator_term", [("rules.csv", "F001,==", "F001 * 2,==")],
+    Case("rule_with_unknown_operator_term", [("rules.csv", "F001,==", "F001 ^ 2,==")],
          expect=["data/mini/rules.csv, row 2, column left: expected figure ids, budget.<line>.<column> cells and "
-                 "numbers joined by + and -, found 'F001 * 2' (cannot read '* 2')"]),
+                 "numbers joined by + - × ÷ (or * /), with % and parentheses, found 'F001 ^ 2' (cannot read '^ 2')"]),
 ]
 
 CASES += [

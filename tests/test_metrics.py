@@ -171,12 +171,16 @@ def reach_report():
             fig("F004", "communities_platform", 2, unit="communities", scope="district", place_id="jinjiang"),
             fig("F005", "households_visited", 4, scope="community", place_id="huaxinglu"),
         ],
-        source="一、在华星路开展工作\n",
+        source="一、在华星路社区开展工作\n",
+        coverage_totals=[
+            {"level": "community", "figure_id": "F001", "combine": "sum"},
+            {"level": "community", "figure_id": "F002", "combine": "sum"},
+        ],
     )
 
 
 def test_place_reach_against_stated_totals():
-    """Named communities and villages (3) are set against 20多 + 40多 = 60..80 stated project-wide."""
+    """Named communities and villages (3) are set against the declared 20多 + 40多 = 60..80."""
     out = m.place_reach(reach_report()).set_index("level")
     community = out.loc["community"]
     assert community["places_named"] == 3
@@ -410,10 +414,11 @@ def profile_report():
         ("default", {"a": True, "b": False, "c": True}),
         ("foundation", {"a": False, "b": False, "c": True}),
         ("eu", {"a": False, "b": False, "c": False, "category-x": False, "category-y": True}),
+        ("eu_line", {"a": True, "b": False, "c": True, "category-x": False, "category-y": False}),
     ],
 )
 def test_threshold_profiles_are_applied_generically(profile, expected):
-    """default >10 %/line; foundation >20 %/line and ≥500 yuan; eu >25 %/category."""
+    """default >10 %/line; foundation >20 %/line and ≥500 yuan; eu >25 %/category; eu_line >25 %/line."""
     out = m.budget_variance(profile_report(), profile).set_index("line_id")["needs_explanation"]
     assert {k: bool(out[k]) for k in expected} == expected
 
@@ -425,11 +430,17 @@ def test_unknown_profile_lists_the_valid_ones(mini):
 
 
 def test_threshold_profiles_table():
-    """The profiles are rows of data: default 10 %, eu 25 % per category, foundation 20 % + 500 yuan."""
+    """The profiles are rows of data: default 10 %, eu 25 % per category, foundation 20 % + 500 yuan, eu_line
+    25 % per line."""
     table = m.threshold_profiles()
     assert list(table.columns) == ["profile", "level", "pct", "floor_yuan", "label_zh", "label_en"]
     got = {r.profile: (r.level, r.pct, r.floor_yuan) for r in table.itertuples()}
-    assert got == {"default": ("line", 10, 0), "eu": ("category", 25, 0), "foundation": ("line", 20, 500)}
+    assert got == {
+        "default": ("line", 10, 0),
+        "eu": ("category", 25, 0),
+        "foundation": ("line", 20, 500),
+        "eu_line": ("line", 25, 0),
+    }
 
 
 # ------------------------------------------------------------------------------------------------------------

@@ -49,16 +49,46 @@ def test_notebooks_are_stored_without_outputs(name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_notebooks_have_a_parameters_cell_with_working_defaults(name):
-    """One cell is tagged parameters; its defaults name the seed report, Chinese, the default profile."""
+    """One cell is tagged parameters; its defaults name no report or place (they resolve from the data: the
+    first report under data/, its first district with figures), Chinese, the default profile."""
     nb = read(name)
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1
     params = parameters_of(nb)
+    assert params["report_dir"] == ""
     assert present.resolve_report_dir(params["report_dir"]) == SEED_REPORT.resolve()
     assert params["lang"] == "zh"
     assert params["profile"] == "default"
     if name == DISTRICT_NOTEBOOK:
-        assert params["place_id"] == "jinjiang"
+        assert params["place_id"] == ""
+        report = load_report(SEED_REPORT)
+        first = present.default_place(report, params["place_id"])
+        assert first in present.district_ids(report) and len(metrics.district_figures(report, first))
+
+
+def test_defaults_follow_the_environment(mini_report, monkeypatch):
+    """CLOSEOUT_REPORT / CLOSEOUT_PLACE choose the report and place a notebook opens with empty parameters,
+    so a second report runs in JupyterLab without editing the notebook."""
+    monkeypatch.setenv(present.ENV_REPORT, str(mini_report))
+    assert present.resolve_report_dir("") == mini_report.resolve()
+    report = load_report(mini_report)
+    assert present.default_place(report, "") == present.district_ids(report)[0]
+    monkeypatch.setenv(present.ENV_PLACE, "elsewhere")
+    assert present.default_place(report, "") == "elsewhere"
+    assert present.default_place(report, "given") == "given"
+
+
+def test_no_seed_name_in_shared_labels_or_code():
+    """labels.csv and the present/plots code name none of the seed's places, numbers or wording."""
+    report = load_report(SEED_REPORT)
+    names = set(report.places["name_zh"]) | {"安心", "爱有戏", "五个主城区", "20多", "40多", "第七部分", "30049", "jinjiang"}
+    files = [ROOT / "src" / "analysis" / "resources" / "labels.csv", ROOT / "src" / "analysis" / "plots.py"]
+    files += sorted((ROOT / "src" / "analysis" / "present").glob("*.py"))
+    files += sorted((ROOT / "src" / "analysis" / "templates" / "closeout").rglob("*.j2"))
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        found = [n for n in names if n in text]
+        assert not found, f"{path.name} names {found}"
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -111,7 +141,7 @@ def test_tables_escape_data():
         [("_label", "col.metric", "text"), ("value", "col.value", "number")],
         "zh",
     )
-    assert "<script>" not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "<script>" not in html and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
     assert '<div class="table-wrap">' in html
 
 
@@ -124,7 +154,7 @@ def test_attainment_table_shows_the_note_in_the_page_language(seed):
 
 
 def test_findings_escape_quotes_and_messages():
-    """Findings: messages, quotes and explanations from data are escaped."""
+    """Findings: messages, quotes and explanations from data are escaped; ids only in the folded details."""
     findings = pd.DataFrame(
         [
             {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import struct
 import warnings
 
@@ -216,3 +217,39 @@ def test_stale_font_cache_is_repaired_from_font_folders(monkeypatch):
         assert plots.cjk_font() in plots.PREFERRED_FONTS
     finally:
         plots.cjk_font.cache_clear()
+
+
+def test_svg_keeps_text_as_text_for_the_readers_font(seed):
+    """Charts embed as SVG with every label as a <text> element (svg.fonttype none), no font family of their
+    own (the page's stylesheet names the CJK fonts), no XML prolog, date, namespace URL or fixed size; the
+    same chart gives the same text and ids are unique per chart; data is never parsed as mathtext."""
+    charts = all_charts(seed, "zh")
+    seen_ids = set()
+    for name, chart in charts.items():
+        svg = chart.svg()
+        assert svg.startswith("<svg ") and "viewBox" in svg, name
+        assert "<text" in svg and "<path d" in svg, name
+        assert "font-family" not in svg and "http" not in svg and "<?xml" not in svg and "dc:date" not in svg, name
+        assert re.search(r"<svg[^>]*\swidth=", svg) is None, name
+        assert svg == chart.svg(), f"{name}: SVG not deterministic"
+        ids = set(re.findall(r'\bid="([^"]+)"', svg))
+        assert not ids & seen_ids, f"{name}: ids shared with another chart"
+        seen_ids |= ids
+    assert plots.style()["text.parse_math"] is False
+
+
+def test_svg_text_is_at_least_11_css_px_on_a_phone(seed):
+    """Drawn in a 358 px column (a 390 px phone), the smallest chart text is 11 CSS px or more."""
+    for name, chart in all_charts(seed, "zh").items():
+        svg = chart.svg()
+        width = float(re.search(r'viewBox="0 0 ([\d.]+)', svg).group(1))
+        smallest = min(float(x) for x in re.findall(r"font-size: ([\d.]+)px", svg))
+        assert smallest * 358 / width >= 11, f"{name}: {smallest} units in {width} → {smallest * 358 / width:.1f} px"
+
+
+def test_one_chart_per_comparable_measure(seed):
+    """Output per worker is drawn once per measure (per deployment, per person …), never on one axis."""
+    teams = metrics.intensity(seed)
+    charts = plots.intensity_charts(teams, "zh", report=seed)
+    groups = plots.measure_groups(teams)
+    assert len(charts) == len([g for g in groups if g["output_per_worker"].notna().any()]) > 1

@@ -11,9 +11,26 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import __version__
-from analysis.errors import CloseoutError, Problem, UsageError, ValidationError
+from analysis.errors import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_SYSTEM,
+    CloseoutError,
+    Problem,
+    UsageError,
+    ValidationError,
+    describe_os_error,
+)
 
-DEFAULT_REPORT = Path("data/anxin-plan-2020")
+
+def __getattr__(name: str):
+    """``DEFAULT_REPORT``: the default report folder, found in the data when asked (:mod:`analysis.locate`)."""
+    if name == "DEFAULT_REPORT":
+        from analysis.locate import default_report_dir
+
+        return default_report_dir(strict=False)
+    raise AttributeError(name)
+
 FORMATS = ("table", "csv", "json")
 
 
@@ -77,6 +94,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     complete = "" if args.no_completeness else "; every numeric mention of the source transcribed or excluded"
     print(f"{args.report}: valid ({counts}); every quote found once in its section of the source, every value "
           f"printed in its quote{complete}")
+    from analysis.reviews import stale_reviews
+
+    for problem in stale_reviews(report):
+        print(f"warning: stale review: {problem}", file=sys.stderr)
     return 0
 
 
@@ -117,7 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("validate", help="check a report folder: schemas, ids, and every quote against the source")
-    p.add_argument("report", nargs="?", type=Path, default=DEFAULT_REPORT, help="report folder (default: %(default)s)")
+    p.add_argument("report", nargs="?", type=Path, default=__getattr__("DEFAULT_REPORT"),
+                   help="report folder (default: %(default)s)")
     p.add_argument("--no-completeness", action="store_true", help="do not require every numeric mention of the "
                    "source to be transcribed or excluded (nor report stale exclusions)")
     p.add_argument("--all-problems", action="store_true", help="list every problem (default: at most 20 per file "
@@ -138,7 +160,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 #: Modules that add their own subcommand with ``register_cli(subparsers)``, beside the code they drive.
-SUBCOMMAND_MODULES = ("analysis.metrics", "analysis.checks", "analysis.build")
+SUBCOMMAND_MODULES = (
+    "analysis.metrics",
+    "analysis.checks",
+    "analysis.build",
+    "analysis.assessment.summary",
+    "analysis.reviews",
+    "analysis.workbook",
+    "analysis.draft",
+)
 
 
 def _plugins():
@@ -154,9 +184,12 @@ def main(argv: list[str] | None = None) -> int:
     except CloseoutError as exc:
         for line in exc.lines():
             print(f"error: {line}", file=sys.stderr)
-        return 2
+        return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
-        return 0
+        return EXIT_OK
+    except OSError as exc:  # disk full, read-only, permission denied … : one line, never a traceback
+        print(f"error: {describe_os_error(exc)}", file=sys.stderr)
+        return EXIT_SYSTEM

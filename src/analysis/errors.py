@@ -91,8 +91,14 @@ def bounded(problems: list[Problem], limit: int | None = PROBLEM_LIMIT) -> list[
     return out
 
 
+#: Exit statuses of the ``closeout`` command (README, "Exit status").
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_PAGES_FAILED, EXIT_SYSTEM, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+
+
 class CloseoutError(Exception):
     """Base class: a problem the user can fix; the CLI prints it without a traceback."""
+
+    exit_code = EXIT_INPUT
 
     def lines(self) -> list[str]:
         return [str(self)]
@@ -115,3 +121,44 @@ class UsageError(CloseoutError):
 
 class BuildError(CloseoutError):
     """A build that finished with failed notebooks; the message is the one-line summary per failure."""
+
+    exit_code = EXIT_PAGES_FAILED
+
+
+class OutputError(CloseoutError):
+    """The operating system refused to read or write a path (disk full, read-only, no permission, a file
+    where a folder is expected …). Nothing already built or written by the user was removed."""
+
+    exit_code = EXIT_SYSTEM
+
+
+_ERRNO_ADVICE = {
+    "ENOSPC": ("no space left on the device", "free some space, or build with --out on another disk"),
+    "EDQUOT": ("the disk quota is exceeded", "free some space, or build with --out on another disk"),
+    "EROFS": ("the file system is read-only", "choose a writable folder with --out"),
+    "EACCES": ("permission denied", "choose a folder you may write to, or fix its permissions"),
+    "EPERM": ("the operation is not permitted", "choose a folder you may write to, or fix its permissions"),
+    "ENOTDIR": ("a part of the path is a file, not a folder", "remove or rename that file, or choose another --out"),
+    "EEXIST": ("it already exists", "choose another path"),
+    "EISDIR": ("it is a folder, not a file", "give the path of a file"),
+    "ENOENT": ("it does not exist", "check the path"),
+    "EMFILE": ("too many files are open", "build with fewer --workers"),
+    "ENAMETOOLONG": ("the name is too long for the file system", "use shorter ids or a shorter --out path"),
+    "EIO": ("an input/output error occurred", "check the disk"),
+}
+
+
+def describe_os_error(exc: OSError, doing: str = "") -> str:
+    """One line for an OS error: what failed, on which path, why in plain words, and what to do.
+
+    >>> import errno
+    >>> describe_os_error(OSError(errno.ENOSPC, "No space left on device", "out/x/index.html"), "write")
+    'cannot write out/x/index.html: no space left on the device (ENOSPC); free some space, or build with --out ...'
+    """
+    import errno as _errno
+
+    code = _errno.errorcode.get(exc.errno or -1, "")
+    why, todo = _ERRNO_ADVICE.get(code, (exc.strerror or str(exc), ""))
+    path = exc.filename if exc.filename is not None else ""
+    what = f"cannot {doing or 'use'} {path}".rstrip()
+    return f"{what}: {why}" + (f" ({code})" if code else "") + (f"; {todo}" if todo else "")

@@ -16,7 +16,9 @@ COLUMNS = ["start", "end", "line", "section", "text", "value", "value_max", "is_
 _DTYPES = {"start": "int64", "end": "int64", "line": "int64", "section": "object", "text": "object",
            "value": "float64", "value_max": "float64", "is_approximate": "bool", "qualifier": "object",
            "kind": "object", "context": "object"}
-KINDS = ("number", "date", "time", "enumeration", "percent", "model", "other")
+#: ``percent``: a share with its value in percent (12.5%, 百分之五十, 三成 = 30, 一成半 = 15, 5‰ = 0.5,
+#: 千分之五 = 0.5); ``ratio``: a multiple or a fraction as a plain number (3倍 = 3, 三分之一 = 0.333…).
+KINDS = ("number", "date", "time", "enumeration", "percent", "ratio", "model", "other")
 QUALIFIERS = ("exact", "approximate", "lower_bound", "estimate")
 CONTEXT_CHARS = 15
 
@@ -67,6 +69,7 @@ STOPLIST = (
     "进一步", "下一步", "第一步",  # further / next step / first step
     "一起", "一部分", "一系列", "一定", "一线", "一些", "一切", "一体", "一直", "一致", "一般",
     "一样", "一旦", "万一", "统一", "唯一", "同一", "每一", "零件",
+    "一成不变", "三五成群",  # idioms with 成 that are no share
 )
 
 _LATIN_UNITS = {"kg", "g", "mg", "ml", "mL", "L", "l", "km", "m", "cm", "mm", "t", "h", "min", "s"}
@@ -84,7 +87,10 @@ _CLASSIFIER = "|".join(CLASSIFIERS)
 #   circled  ① … ⑳ -> enumeration
 #   date     2020.01.25, [2020 年] 1 月 28 日, 2020 年 [3 月], 3 月, 28 日 -> date (one mention per date)
 #   time     24:00, 22 时 [30 分] -> time
-#   percent  12.5%, 12 ％, 百分之五十 -> percent
+#   percent  12.5%, 12 ％, 百分之五十 -> percent (value in percent)
+#   permille 5‰, 千分之五 -> percent (value in percent: 0.5)
+#   fraction 三分之一, 3分之1 -> ratio (value 1/3)
+#   cheng    三成, 3成, 一成半 -> percent (30, 30, 15); not after another numeral or 第, not 成都/成员
 #   model    digits glued to Latin letters (N95, n94, KN95, COVID-19, 3M) and 84 before 消毒 -> model
 #   number   Arabic digits with sign, decimals, thousands, 万/千, a range (8-10, 8～10, 8至10), 余/多
 #   cn       a run of Chinese numerals followed by a measure word from CLASSIFIERS (九个省, 一万件),
@@ -109,6 +115,10 @@ _TOKEN = re.compile(
         | [0-9]{{1,2}}{_S}时(?:{_S}[0-9]{{1,2}}{_S}分)?(?![间期候代段刻效])
         ))
   | (?P<percent>(?<![0-9.,])(?P<pct_num>{_NUM}){_S}%|百分之(?P<pct_cn>[{_CN_RUN}]+|{_NUM}))
+  | (?P<permille>(?<![0-9.,])(?P<pm_num>{_NUM}){_S}‰|千分之(?P<pm_cn>[{_CN_RUN}]+|{_NUM}))
+  | (?P<fraction>(?<![0-9.,])(?P<fr_den>[{_CN_RUN}]+|{_NUM})分之(?P<fr_num>[{_CN_RUN}]+|{_NUM}))
+  | (?P<cheng>(?<![第{_CN_RUN}0-9.,])(?P<ch_num>[一二两三四五六七八九十]|[0-9](?:\.[0-9]+)?)(?P<ch_half>成半|成)
+        (?![都员]))
   | (?P<model>(?<![A-Za-z0-9])[A-Za-z]+-?[0-9]+(?:\.[0-9]+)*[A-Za-z0-9]*
         | (?<![A-Za-z0-9.,])(?P<model_d>[0-9]+)-?(?P<model_l>[A-Za-z]+)(?![A-Za-z0-9])
         | (?<![0-9.,])84(?={_S}消毒))
@@ -126,6 +136,7 @@ _TOKEN = re.compile(
 _LEADING = re.compile(r"(?:(?P<lower>至少|不少于|不低于)|(?P<approx>大约|约|超过|逾|近|过))[ \u3000]*$")
 _NOT_LEADING = {"约": "预签邀违履节制条公", "过": "通经不超难太越错路", "近": "最附邻亲"}
 _ESTIMATE = re.compile(r"预计[^，。；、,;:\n]{0,4}$")
+_TIMES = re.compile(r"[ \u3000]*倍")  # 3倍, 5.3 倍: a multiple
 _AROUND = re.compile(r"[ \u3000]*[^\s，。；、,;0-9]{0,3}?左右")
 
 
@@ -271,6 +282,25 @@ def _classify(m: re.Match[str], norm: str, stops: list[tuple[int, int]]) -> dict
         start, approx, qualifier = _qualify(norm, start, end, None)
         return {**mention, "start": start, "end": end, "value": value, "is_approximate": approx,
                 "qualifier": qualifier, "kind": "percent"}
+    if kind in ("permille", "fraction", "cheng"):
+        if any(s <= start < e for s, e in stops):
+            return None
+        try:
+            if kind == "permille":
+                value, out_kind = parse_number(m["pm_cn"] or m["pm_num"]) / 10, "percent"
+            elif kind == "fraction":
+                den = parse_number(m["fr_den"])
+                value, out_kind = (parse_number(m["fr_num"]) / den if den else math.nan), "ratio"
+            else:
+                value = parse_number(m["ch_num"]) * 10 + (5 if m["ch_half"] == "成半" else 0)
+                out_kind = "percent"
+        except ValueError:
+            return None
+        if math.isnan(value):
+            return None
+        start, approx, qualifier = _qualify(norm, start, end, None)
+        return {**mention, "start": start, "end": end, "value": value, "is_approximate": approx,
+                "qualifier": qualifier, "kind": out_kind}
     if kind == "number":
         value = _arabic(m["n1"], m["m1"] or m["m2"], m["m3"])
         if m["neg"]:
@@ -287,7 +317,7 @@ def _classify(m: re.Match[str], norm: str, stops: list[tuple[int, int]]) -> dict
             return None
         value_max, tail = nan, m["cn_tail"]
     start, approx, qualifier = _qualify(norm, start, end, tail)
-    kind = "other" if _in_title(norm, start) else "number"
+    kind = "other" if _in_title(norm, start) else "ratio" if _TIMES.match(norm, end) else "number"
     return {**mention, "start": start, "end": end, "value": value, "value_max": value_max,
             "is_approximate": approx, "qualifier": qualifier, "kind": kind}
 

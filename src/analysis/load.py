@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis import model, snapshot, table_rules
+from analysis import expressions, model, snapshot, table_rules, units
 from analysis.errors import PROBLEM_LIMIT, Problem, ValidationError, bounded
 from analysis.report_toml import read_meta, resolve_source
 from analysis.sections import Section, find_quote, section_key, split_sections
@@ -211,7 +211,8 @@ def read_csv_table(path: Path, table: model.Table, rel: str) -> TableRead:
         return fail("a text file (CSV)", f"a NUL byte at offset {text.index(chr(0))} (is this a binary file, e.g. "
                     ".xlsx renamed to .csv?)")
     if not text.strip():
-        return fail(f"a header row with columns {', '.join(table.columns)}", "an empty file")
+        listed = ", ".join(c for c in table.columns if c != "status")  # status: optional, added by closeout draft
+        return fail(f"a header row with columns {listed}", "an empty file")
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as exc:
@@ -239,7 +240,8 @@ def table_from_rows(header: list[str], rows: list[tuple[int, list[str]]], table:
         if name not in known:
             close = difflib.get_close_matches(name, table.columns, n=1)
             hint = f" (did you mean {close[0]}?)" if close else ""
-            problems.append(Problem(rel, 1, name or "(blank)", f"only the columns {', '.join(table.columns)}",
+            listed = ", ".join(c for c in table.columns if c != "status")  # status: optional (closeout draft)
+            problems.append(Problem(rel, 1, name or "(blank)", f"only the columns {listed}",
                                     f"an unexpected column {name!r}{hint}", kind="unexpected column"))
     if len(set(header)) != len(header):
         dupes = sorted({h for h in header if header.count(h) > 1})
@@ -263,7 +265,7 @@ def table_from_rows(header: list[str], rows: list[tuple[int, list[str]]], table:
     for name in [n for n in table.columns if n in header] + missing:
         f = table.field(name)
         if name in missing:
-            typed[name] = pd.Series(None, index=frame.index, dtype="object").astype(model._DTYPES[f.kind])
+            typed[name] = pd.Series(index=frame.index, dtype=model._DTYPES[f.kind])  # all missing
             invalid |= {(i, name) for i in frame.index}
             continue
         typed[name], col_problems = _coerce(frame[name].astype(str), f.kind, f.nullable, rel, name)
@@ -365,6 +367,26 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _check_extra_quotes(report: Report, rel_folder: str) -> list[Problem]:
+    """The optional quoting columns of :data:`model.EXTRA_QUOTES`: each filled cell occurs once in the source."""
+    problems = []
+    for name, columns in model.EXTRA_QUOTES.items():
+        frame = report.tables.get(name)
+        for column in columns:
+            if frame is None or column not in frame:
+                continue
+            for i, quote in frame[column].items():
+                if pd.isna(quote) or not str(quote).strip():
+                    continue
+                n = len(re.findall(re.escape(str(quote)), report.source_text))
+                if n != 1:
+                    found = (f"a quote that is not in the source text: {quote!r}" if not n else
+                             f"{n} occurrences of {quote!r}; extend the quote until it is unique")
+                    problems.append(Problem(f"{rel_folder}/{name}.csv", i + 2, column,
+                                            "text that occurs exactly once in the source text", found))
+    return problems
+
+
 def _check_places(frame: pd.DataFrame, rel: str) -> list[Problem]:
     if not {"place_id", "parent_id", "name_zh"} <= set(frame.columns):
         return []
@@ -404,6 +426,21 @@ def _check_dates(report: Report, rel_folder: str) -> list[Problem]:
         if pd.notna(d) and not (start <= d.date() <= end):
             problems.append(Problem(f"{rel_folder}/figures.csv", i + 2, "cutoff_date",
                                     f"a date within the project period {start}..{end}", d.date().isoformat()))
+    # service periods: a team's own start/end and its pauses lie in the project period, each in order
+    for name, first, last in (("workforce", "start_date", "end_date"), ("team_pauses", "pause_start", "pause_end")):
+        table = report.tables.get(name)
+        if table is None or first not in table:
+            continue
+        for i, row in table.iterrows():
+            for column in (first, last):
+                d = row.get(column)
+                if pd.notna(d) and not (start <= d.date() <= end):
+                    problems.append(Problem(f"{rel_folder}/{name}.csv", i + 2, column,
+                                            f"a date within the project period {start}..{end}", d.date().isoformat()))
+            a, b = row.get(first), row.get(last)
+            if pd.notna(a) and pd.notna(b) and b < a:
+                problems.append(Problem(f"{rel_folder}/{name}.csv", i + 2, last, f"a date on or after {first} "
+                                        f"{a.date().isoformat()}", b.date().isoformat()))
     return problems
 
 
@@ -459,21 +496,41 @@ def _check_rules(report: Report, rel_folder: str) -> list[Problem]:
             if column not in rules or not isinstance(row[column], str):
                 continue
             try:
-                terms = parse_expression(row[column])
-            except ValueError as exc:
-                problems.append(Problem(f"{rel_folder}/rules.csv", i + 2, column,
-                                        "figure ids, budget.<line>.<column> cells and numbers joined by + and -",
+                terms = expressions.parse(row[column]).refs()
+            except expressions.ExpressionError as exc:
+                problems.append(Problem(f"{rel_folder}/rules.csv", i + 2, column, expressions.EXPECTED,
                                         f"{row[column]!r} ({exc})"))
                 continue
-            for _, term in terms:
+            for term in terms:
                 if (term.startswith("F") and term not in figures) or (term.startswith("budget.") and term not in cells):
                     problems.append(Problem(f"{rel_folder}/rules.csv", i + 2, column,
                                             "a figure id of figures.csv or a cell of budget.csv", repr(term)))
     return problems
 
 
-def _read_source(folder: Path, meta: dict, rel_folder: str) -> tuple[str, list[Section], list[Problem]]:
-    src, problems = resolve_source(folder, meta, rel_folder)
+def check_drafts(report: Report, rel_folder: str) -> list[Problem]:
+    """One problem per row still marked ``status = draft`` (and for ``status = "draft"`` in report.toml).
+
+    A draft is a row ``closeout draft`` proposed and nobody has checked yet; validation lists exactly what is
+    left to confirm.
+    """
+    todo = "confirmed (check the row against the source, then set status to confirmed)"
+    problems = []
+    if report.meta.get("status") == "draft":
+        problems.append(Problem(f"{rel_folder}/report.toml", None, "status", todo.replace("row", "keys"),
+                                "draft"))
+    for table in model.TABLES:
+        frame = report.tables.get(table.name)
+        if frame is None or "status" not in frame:
+            continue
+        for i in frame.index[frame["status"].fillna("") == "draft"]:
+            problems.append(Problem(f"{rel_folder}/{table.filename}", i + 2, "status", todo, "draft"))
+    return problems
+
+
+def _read_source(folder: Path, meta: dict, rel_folder: str,
+                 holder: Path | None = None) -> tuple[str, list[Section], list[Problem]]:
+    src, problems = resolve_source(folder, meta, rel_folder, holder)
     if src is None:
         return "", [], problems
     rel = f"{rel_folder}/report.toml"
@@ -507,7 +564,8 @@ def _flagged(problems: list[Problem], rel_folder: str, columns: tuple[str, ...] 
     return out
 
 
-def _load_table(folder: Path, table: model.Table, rel: str, reads: dict[str, TableRead]) -> TableRead:
+def _load_table(folder: Path, table: model.Table, rel: str, reads: dict[str, TableRead],
+                report: Report | None = None) -> TableRead:
     """One table read, typed and checked against its schema (foreign keys against the tables read before it).
 
     The frame is partly invalid when there are problems, None when no row could be read."""
@@ -525,6 +583,9 @@ def _load_table(folder: Path, table: model.Table, rel: str, reads: dict[str, Tab
         if t == table.name and ref is not None and ref.frame is not None and column in read.frame \
                 and ref_column in ref.frame:
             foreign[column] = (f"{ref_table}.csv", set(ref.frame[ref_column].dropna()) | ref.dropped)
+    if table.name == "figures" and report is not None:  # units: the shipped table and the report's units.csv
+        rel_folder = rel.rsplit("/", 1)[0]
+        foreign["unit"] = ("units.csv", set(units.unit_ids(report)), units.unknown_unit_hint(report, rel_folder))
     try:
         read.frame = model.schema(table, foreign).validate(read.frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
@@ -532,29 +593,35 @@ def _load_table(folder: Path, table: model.Table, rel: str, reads: dict[str, Tab
     return read
 
 
-def validate_report(folder: str | Path, *, completeness: bool = False,
-                    limit: int | None = PROBLEM_LIMIT) -> tuple[Report | None, list[Problem]]:
+def validate_report(folder: str | Path, *, completeness: bool = False, limit: int | None = PROBLEM_LIMIT,
+                    holder: Path | None = None) -> tuple[Report | None, list[Problem]]:
     """Load and check a report folder. Returns (report or None, problems); never raises for bad data.
 
     Every problem of the folder comes back from one run: a table with bad cells is still checked row by row
     (foreign keys, quotes, values against their quotes) wherever its other cells allow. ``completeness`` also
     requires every numeric mention of the source to be transcribed or excluded (and no exclusion to be stale).
     At most ``limit`` problems per file and kind are listed, then one line counting the rest (None: all).
+    A ``.xlsx`` path is read as a workbook (:mod:`analysis.workbook`); ``holder`` is the folder that holds the
+    report (default: the report folder's parent), inside which its source must lie.
     """
     from analysis import transcription
 
     folder = Path(folder)
+    if folder.suffix.lower() == ".xlsx":  # a workbook: one sheet per table (analysis.workbook)
+        from analysis.workbook import validate_workbook
+
+        return validate_workbook(folder, completeness=completeness, limit=limit)
     rel_folder = _display(folder)
     if not folder.is_dir():
         return None, [Problem(rel_folder, None, None, "a report folder", "no such folder")]
     meta, problems = read_meta(folder, rel_folder)
-    source_text, sections, source_problems = _read_source(folder, meta, rel_folder)
+    source_text, sections, source_problems = _read_source(folder, meta, rel_folder, holder)
     problems += source_problems
     report = Report(folder, meta, source_text, sections)
 
     reads: dict[str, TableRead] = {}
     for table in model.TABLES:
-        reads[table.name] = read = _load_table(folder, table, f"{rel_folder}/{table.filename}", reads)
+        reads[table.name] = read = _load_table(folder, table, f"{rel_folder}/{table.filename}", reads, report)
         problems += read.problems
         if read.frame is not None:
             report.tables[table.name] = read.frame
@@ -581,8 +648,10 @@ def validate_report(folder: str | Path, *, completeness: bool = False,
                                     "do not occur (is it the right file?)"))
         else:
             problems += quote_problems
+        problems += _check_extra_quotes(report, rel_folder)
     problems += _check_dates(report, rel_folder)
     problems += _check_rules(report, rel_folder)
+    problems += check_drafts(report, rel_folder)
     grant = meta.get("grant_figure_id")
     if grant and "figures" in tables and grant not in set(tables["figures"]["figure_id"].dropna()):
         problems.append(Problem(f"{rel_folder}/report.toml", None, "grant_figure_id", "a figure id of figures.csv",
@@ -596,7 +665,7 @@ def validate_report(folder: str | Path, *, completeness: bool = False,
                 problems += transcription.value_problems(tables[name], columns, f"{rel_folder}/{name}.csv",
                                                          skip.get(name, set()))
         if completeness and {"figures", "budget", "exclusions"} <= set(tables):
-            src = resolve_source(folder, meta, rel_folder)[0]
+            src = resolve_source(folder, meta, rel_folder, holder)[0]
             problems += transcription.completeness_problems(report, _display(src), rel_folder,
                                                             _flagged(problems, rel_folder))
     missing_tables = [t.name for t in model.TABLES if t.name not in tables]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import pandas as pd
 import pandera.pandas as pa
+
+from analysis.units import UNIT_KINDS, shipped_unit_ids
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 FIGURE_ID_PATTERN = r"^F[0-9]{3,}$"
@@ -17,17 +20,16 @@ PLACE_LEVELS = ("city", "district", "county", "new_area", "street", "town", "com
 DISTRICT_LEVELS = ("district", "county", "new_area")
 QUALIFIERS = ("exact", "approximate", "lower_bound", "target", "estimate")
 SCOPES = ("project", "organisation", "district", "street", "community")
-UNITS = (
-    "households", "household_times", "person_times", "persons", "workers", "worker_times", "organisations",
-    "communities", "courtyards", "places", "districts", "provinces", "cities", "partners", "items", "pairs",
-    "boxes", "bottles", "pieces", "sheets", "copies", "banners", "meals", "cards", "yuan", "yuan_per_card",
-    "kg", "litres", "jin", "times", "sessions", "vehicle_times", "views", "enterprises", "flats", "cases",
-    "villages", "institutions", "items_types", "songs", "videos", "guides", "principles", "aspects",
-)
+#: The shipped units (resources/units.csv); a report adds its own in units.csv (see :mod:`analysis.units`).
+UNITS = shipped_unit_ids()
 COMBINE = ("alternative", "sum")
+#: The level groups a stated coverage total may be declared for (coverage_totals.csv).
+COVERAGE_LEVELS = ("city", "district", "street", "community")
 ROW_TYPES = ("line", "total")
 OPERATORS = ("==", "<=", ">=", "<", ">")
 SEVERITIES = ("error", "warning", "info")
+#: What an evaluator decided about an issue of the assessment (reviews.csv).
+REVIEW_STATUSES = ("open", "queried", "accepted", "resolved", "dismissed")
 
 #: Names the build gives its own pages and files in an output folder (``<name>.html``, ``<name>.csv``,
 #: ``<name>.json``, ``<name>.txt``, ``<name>/``). A place id may not be one of them, nor the report's own id,
@@ -104,11 +106,15 @@ TABLES: tuple[Table, ...] = (
         Field("is_cumulative", kind="bool"),
         _id("topic", SNAKE_PATTERN, nullable=True, required=False),
     ), description="the vocabulary of what is counted"),
+    Table("units", (
+        _id("id", SNAKE_PATTERN, unique=True), _text("label_zh"), _text("label_en"), _enum("kind", UNIT_KINDS),
+    ), required=False, description="the report's own units, added to resources/units.csv"),
     Table("figures", (
         _id("figure_id", FIGURE_ID_PATTERN, unique=True),
         Field("section", checks=(pa.Check.str_matches(SECTION_PATTERN, error="a section such as 一.2 or header"),)),
         _id("metric", SNAKE_PATTERN), _text("label_zh"), _amount("value"), _amount("value_max", nullable=True),
-        _enum("unit", UNITS), _text("unit_zh"), _enum("qualifier", QUALIFIERS), Field("is_approximate", kind="bool"),
+        _id("unit", SNAKE_PATTERN), _text("unit_zh"), _enum("qualifier", QUALIFIERS),
+        Field("is_approximate", kind="bool"),
         Field("cutoff_date", kind="date", nullable=True), _enum("scope", SCOPES), _id("place_id", nullable=True),
         _text("quote"), _note(),
         Field("is_derived", kind="bool", nullable=True, required=False),
@@ -125,7 +131,12 @@ TABLES: tuple[Table, ...] = (
         _id("team_id", unique=True), Field("section", checks=(pa.Check.str_matches(SECTION_PATTERN),)),
         _text("label_zh"), _text("label_en"), _id("workers_figure_id", FIGURE_ID_PATTERN),
         _id("place_id", nullable=True), _note(),
+        Field("start_date", kind="date", nullable=True, required=False),
+        Field("end_date", kind="date", nullable=True, required=False),
     ), required=False, description="teams of workers and their size"),
+    Table("team_pauses", (
+        _id("team_id"), Field("pause_start", kind="date"), Field("pause_end", kind="date"), _note(),
+    ), required=False, description="periods in which a team did not work"),
     Table("intensities", (
         _id("intensity_id", unique=True), _id("team_id"), _id("output_figure_id", FIGURE_ID_PATTERN),
         _text("label_zh"), _text("label_en"), _note(),
@@ -139,7 +150,17 @@ TABLES: tuple[Table, ...] = (
         Field("line_zh", nullable=True), Field("line_en", nullable=True),
         _amount("budget_yuan", signed=True), _amount("actual_yuan", signed=True),
         _amount("remaining_yuan", signed=True, nullable=True), _note("remark_zh"), _text("quote"),
+        _note("explanation_quote"),
     ), required=False, description="the budget table as printed"),
+    Table("key_output_lines", (
+        _id("metric", SNAKE_PATTERN), _id("line_id"), _note(),
+    ), required=False, unique_together=("metric", "line_id"),
+        description="the budget lines that paid for a key output"),
+    Table("coverage_totals", (
+        _enum("level", COVERAGE_LEVELS), _id("figure_id", FIGURE_ID_PATTERN),
+        _enum("combine", COMBINE, nullable=True, required=False), _note(),
+    ), required=False, unique_together=("level", "figure_id"),
+        description="which figure states the total of places reached at each level"),
     Table("lists", (
         _id("list_id", unique=True), Field("section", checks=(pa.Check.str_matches(SECTION_PATTERN),)),
         _text("label_zh"), _text("label_en"), _id("count_figure_id", FIGURE_ID_PATTERN, nullable=True),
@@ -158,6 +179,18 @@ TABLES: tuple[Table, ...] = (
         Field("section", checks=(pa.Check.str_matches(SECTION_PATTERN),)), _text("text"), _text("quote"),
         _text("reason"), _note(),
     ), required=False, description="numeric mentions that are not figures, with the reason"),
+    Table("reviews", (
+        _id("issue_id"), _enum("status", REVIEW_STATUSES), _note("note"), _note("reviewer"),
+        Field("date", kind="date", nullable=True, required=False),
+    ), required=False, description="the evaluator's decisions on the issues of the assessment"),
+)
+
+#: Review state of a row: ``draft`` (proposed by ``closeout draft``, not yet checked) or ``confirmed``.
+#: Optional in every table; an empty cell or a missing column means confirmed.
+ROW_STATUSES = ("draft", "confirmed")
+TABLES = tuple(
+    dataclasses.replace(t, fields=t.fields + (_enum("status", ROW_STATUSES, nullable=True, required=False),))
+    for t in TABLES
 )
 
 TABLES_BY_NAME = {t.name: t for t in TABLES}
@@ -182,8 +215,9 @@ def empty_frame(table: Table) -> pd.DataFrame:
     return pd.DataFrame({f.name: pd.Series(dtype=_DTYPES[f.kind]) for f in table.fields})
 
 
-def schema(table: Table, foreign: dict[str, tuple[str, set[str]]] | None = None) -> pa.DataFrameSchema:
-    """The pandera schema of ``table``; ``foreign`` maps a column to (referenced file, the ids it may use).
+def schema(table: Table, foreign: dict[str, tuple] | None = None) -> pa.DataFrameSchema:
+    """The pandera schema of ``table``; ``foreign`` maps a column to (referenced file, the ids it may use[, what
+    the message says is expected]).
 
     >>> s = schema(TABLES_BY_NAME["places"], {"parent_id": ("places.csv", {"chengdu"})})
     >>> sorted(s.columns)[:3]
@@ -194,10 +228,10 @@ def schema(table: Table, foreign: dict[str, tuple[str, set[str]]] | None = None)
     for f in table.fields:
         checks = list(f.checks)
         if f.name in foreign:
-            target, allowed = foreign[f.name]
+            target, allowed, *expected = foreign[f.name]  # an optional third item words the expectation
             allowed = frozenset(allowed)  # held in a closure: pandera copies a schema's checks (100,000 ids)
             checks.append(pa.Check(lambda s, allowed=allowed: s.isin(allowed), element_wise=False,
-                                   error=f"an id defined in {target}"))
+                                   error=expected[0] if expected else f"an id defined in {target}"))
         columns[f.name] = pa.Column(
             _DTYPES[f.kind], checks=checks, nullable=f.nullable, required=f.required, unique=f.unique,
         )
@@ -210,18 +244,26 @@ FOREIGN_KEYS: dict[tuple[str, str], tuple[str, str]] = {
     ("places", "parent_id"): ("places", "place_id"),
     ("figures", "metric"): ("metrics", "metric"),
     ("figures", "place_id"): ("places", "place_id"),
+    ("figures", "unit"): ("units", "id"),  # the shipped units and the report's own (load.py merges them)
     ("key_outputs", "metric"): ("metrics", "metric"),
+    ("key_output_lines", "metric"): ("key_outputs", "metric"),
+    ("key_output_lines", "line_id"): ("budget", "line_id"),
     ("targets", "target_figure_id"): ("figures", "figure_id"),
     ("target_achievements", "target_id"): ("targets", "target_id"),
     ("target_achievements", "figure_id"): ("figures", "figure_id"),
     ("workforce", "workers_figure_id"): ("figures", "figure_id"),
     ("workforce", "place_id"): ("places", "place_id"),
     ("intensities", "team_id"): ("workforce", "team_id"),
+    ("team_pauses", "team_id"): ("workforce", "team_id"),
     ("intensities", "output_figure_id"): ("figures", "figure_id"),
     ("lists", "count_figure_id"): ("figures", "figure_id"),
+    ("coverage_totals", "figure_id"): ("figures", "figure_id"),
     ("list_items", "list_id"): ("lists", "list_id"),
 }
 
 #: Tables with a ``quote`` column. Where the row has a section (its own, or its list's for list items) the
 #: quote must occur exactly once in that top-level section; otherwise exactly once in the whole source.
 QUOTED_TABLES = ("figures", "budget", "list_items", "exclusions")
+#: Optional columns that quote the source too (anywhere in it, exactly once), e.g. the sentence of the report
+#: that explains a budget line's variance.
+EXTRA_QUOTES: dict[str, tuple[str, ...]] = {"budget": ("explanation_quote",)}

@@ -1,4 +1,5 @@
-"""Charts with Chinese labels: each is a function frame → (Figure, alt text), rendered to deterministic PNGs.
+"""Charts with Chinese labels: each is a function frame → Chart (Figure, alt text), rendered to deterministic
+SVG with the text kept as text (drawn by the reader's own CJK font, crisp at any zoom) or PNG.
 
 Chinese text needs a CJK font. :func:`cjk_font` looks, in this order, at the file named by the environment
 variable ``CLOSEOUT_CJK_FONT`` (``/path/to/font.ttc|otf|ttf``), at matplotlib's font list (Noto Sans CJK SC,
@@ -9,21 +10,25 @@ raises :class:`FontMissingError`, which says what to install: ``sudo apt-get ins
 (Debian/Ubuntu; ``make fonts`` does it), ``brew install --cask font-noto-sans-cjk-sc`` (macOS), or set
 ``CLOSEOUT_CJK_FONT``.
 
-Every chart has a title, its units, a source line ("来源：结项报告 第七部分") and alt text describing the
+Every chart has a title, its units, a source line ("来源：结项报告 第三部分") and alt text describing the
 data; the figures are plain :class:`matplotlib.figure.Figure` objects (never pyplot), so a notebook shows them
-only through :func:`png_bytes` / ``present.chart`` as an ``<img alt="...">``. PNGs carry no software tag or
-date, at a fixed dpi, so the same data gives the same bytes.
+only through ``present.chart`` (inline SVG, :func:`svg_text`) or :func:`png_bytes`. Neither carries a
+software tag or date, so the same data gives the same bytes. This module uses ``analysis.present`` for words
+and number formats; ``present`` never imports it (a :class:`Chart` renders itself).
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import math
 import os
+import re
 import textwrap
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import matplotlib
 import matplotlib.dates
@@ -32,12 +37,14 @@ import pandas as pd
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from analysis import present
+from analysis import present, units
 from analysis.errors import CloseoutError
 
 DPI = 110
 FONT_SIZE = 11
-WIDTH_IN = 5.6  # 616 px: on a 390 px phone the text still scales to about 10 px
+MIN_FONT_SIZE = 9.5  # pt; drawn 288 pt wide, a 358 px column shows it at 11.8 CSS px
+LINESPACING = 1.45  # CJK glyphs fill their em box: lines of wrapped text need more than matplotlib's 1.2
+WIDTH_IN = 4.0  # 288 pt of SVG: on a 390 px phone every text is drawn at 11 CSS px or more
 PREFERRED_FONTS = (
     "Noto Sans CJK SC",
     "Source Han Sans SC",
@@ -97,6 +104,17 @@ class FontMissingError(CloseoutError):
     """No font with Chinese glyphs is available to matplotlib."""
 
 
+class Chart(NamedTuple):
+    """A chart: the matplotlib figure and its alt text (unpacks as ``fig, alt``)."""
+
+    figure: Figure
+    alt: str
+
+    def svg(self) -> str:
+        """The chart as inline SVG markup (:func:`svg_text`)."""
+        return svg_text(self.figure)
+
+
 def _font_name(path: Path) -> str:
     font_manager.fontManager.addfont(str(path))
     return font_manager.FontProperties(fname=str(path)).get_name()
@@ -146,6 +164,7 @@ def style() -> dict:
         "axes.spines.top": False,
         "axes.spines.right": False,
         "svg.hashsalt": "closeout",
+        "svg.fonttype": "none",  # text stays text: the reader's CJK font draws it
         "path.simplify": True,
         "text.parse_math": False,  # labels are data: "$5$" is text, never mathtext
     }
@@ -157,6 +176,36 @@ def png_bytes(fig: Figure) -> bytes:
     with matplotlib.rc_context(style()):
         fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
     return buf.getvalue()
+
+
+_SVG_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def svg_text(fig: Figure) -> str:
+    """The figure as SVG markup for inlining in a page: text as text (``svg.fonttype = none``; the page's
+    stylesheet gives the font stack), no XML prolog, metadata, date or fixed size (it scales to its box, with
+    its viewBox), element ids prefixed by a hash of the chart so several charts share one page. Same figure →
+    same text."""
+    buf = io.StringIO()
+    with matplotlib.rc_context(style()):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+    text = buf.getvalue()
+    text = text[text.index("<svg") :]
+    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
+    text = re.sub(r'\s+xmlns(:xlink)?="[^"]*"', "", text)  # inline in HTML: the parser knows SVG
+    text = text.replace("<style type=\"text/css\">*{", "<style type=\"text/css\">.chart-svg *{")  # not the page
+    text = re.sub(r"font-family:[^;\"]*;?", "", text)
+    head_end = text.index(">") + 1
+    text = re.sub(r'\s(?:width|height)="[^"]*"', "", text[:head_end]) + text[head_end:]
+    prefix = "c" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8] + "-"
+    ids = set(_SVG_ID.findall(text))
+    for name in sorted(ids, key=len, reverse=True):
+        text = text.replace(f'id="{name}"', f'id="{prefix}{name}"')
+        text = text.replace(f"#{name})", f"#{prefix}{name})").replace(
+            f'href="#{name}"', f'href="#{prefix}{name}"'
+        )
+    text = re.sub(r"\n\s*", "\n", text)
+    return text.replace("<svg ", '<svg class="chart-svg" aria-hidden="true" focusable="false" ', 1).strip()
 
 
 def source_line(sections, lang: str) -> str:
@@ -184,12 +233,12 @@ def _wrap(text: str, lang: str, width: int | None = None) -> str:
     >>> print(_wrap("每名社工服务个案和困难群众", "zh"))
     每名社工服务个
     案和困难群众
-    >>> print(_wrap("协助社区入户和排查，10000 户次", "zh"))
+    >>> print(_wrap("协助社区入户和排查，10000 户次", "zh", 12))
     协助社区入户和排查，
     10000 户次
     """
     text = str(text)
-    width = width or (12 if lang == "zh" else 24)
+    width = width or (9 if lang == "zh" else 18)
     lines = textwrap.wrap(text, width=width, break_long_words=True)
     if len(lines) > 1:
         even = textwrap.wrap(text, width=math.ceil(len(text) / len(lines)), break_long_words=True)
@@ -211,9 +260,9 @@ def _fit(text: str, fontsize: float = 9.5, width: float | None = None) -> str:
     """``text`` with each line broken so it fits ``width`` inches (default: the chart's width), at spaces in
     Latin text when it can.
 
-    >>> len(_fit("来源：结项报告" * 8).splitlines())
+    >>> len(_fit("来源：结项报告" * 8, width=5.6).splitlines())
     2
-    >>> print(_fit("来源：" + "第一部分、" * 9))
+    >>> print(_fit("来源：" + "第一部分、" * 9, width=5.6))
     来源：第一部分、第一部分、第一部分、第一部分、第一部分、第一部分、第一部分、
     第一部分、第一部分、
     >>> _fit("short note")
@@ -247,7 +296,26 @@ def _left_margin(labels, lang: str) -> float:
     for label in labels:
         for line in _wrap(label, lang).split("\n"):
             longest = max(longest, _text_width(line, FONT_SIZE))
-    return min(0.45, max(0.12, (longest + 0.25) / WIDTH_IN))
+    return min(0.5, max(0.12, (longest + 0.25) / WIDTH_IN))
+
+
+def _room(values, texts, fontsize: float, left: float, floor: float = 0.0) -> float:
+    """The x limit that leaves room right of each bar for its value text (``fontsize`` pt) inside the axes
+    (from ``left`` to 0.9 of the chart width)."""
+    axis = (0.9 - left) * WIDTH_IN
+    need = floor
+    for v, text in zip(values, texts):
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            continue
+        free = axis - _text_width(f" {text}", fontsize) - 0.05
+        need = max(need, float(v) * axis / free if free > 0.2 else float(v) * 4)
+    return need or 1.0
+
+
+def _spaced(ax) -> None:
+    """Wrapped tick labels with room between their lines."""
+    for label in ax.get_yticklabels():
+        label.set_linespacing(LINESPACING)
 
 
 def _thousands(lang: str):
@@ -255,18 +323,20 @@ def _thousands(lang: str):
 
 
 def _finish(
-    fig: Figure, ax, title: str, xlabel: str, source: str, note: str | None = None, left: float = 0.34
+    fig: Figure, ax, title: str, xlabel: str, source: str, note: str | None = None, left: float = 0.34, pad=20
 ) -> None:
-    ax.set_title(title, loc="left", fontsize=13.5, fontweight="bold", pad=20)
+    height = fig.get_figheight()
+    heading = _fit(title, 13.5)
+    fig.suptitle(heading, x=0.01, y=1 - 0.08 / height, fontsize=13.5, fontweight="bold", ha="left", va="top")
     ax.set_xlabel(_fit(xlabel, FONT_SIZE, width=(0.9 - left) * WIDTH_IN))
     ax.xaxis.set_major_formatter(_thousands("zh"))
     footer = _fit(source if not note else f"{note}\n{source}")
-    fig.text(0.01, 0.01, footer, fontsize=9.5, color="#555555", ha="left", va="bottom")
+    fig.text(0.01, 0.01, footer, fontsize=9.5, color="#555555", ha="left", va="bottom", linespacing=LINESPACING)
     lines = footer.count("\n") + 1
     label_lines = ax.get_xlabel().count("\n")
-    height = fig.get_figheight()
-    bottom = (0.6 + 0.19 * lines + 0.2 * label_lines) / height
-    fig.subplots_adjust(left=left, right=0.9, top=1 - 0.6 / height, bottom=bottom)
+    bottom = (0.6 + 0.21 * lines + 0.2 * label_lines) / height
+    top = 1 - (0.55 + (pad - 20) / 72 + 0.24 * heading.count("\n")) / height
+    fig.subplots_adjust(left=left, right=0.9, top=top, bottom=bottom)
 
 
 def _empty(title: str, message: str, source: str) -> Figure:
@@ -274,8 +344,8 @@ def _empty(title: str, message: str, source: str) -> Figure:
     ax = fig.add_subplot()
     ax.set_axis_off()
     ax.text(0.0, 0.5, message, transform=ax.transAxes, ha="left", va="center", color="#555555")
-    ax.set_title(title, loc="left", fontsize=13.5, fontweight="bold")
-    fig.text(0.01, 0.02, _fit(source), fontsize=9.5, color="#555555", ha="left", va="bottom")
+    fig.suptitle(_fit(title, 13.5), x=0.01, y=0.97, fontsize=13.5, fontweight="bold", ha="left", va="top")
+    fig.text(0.01, 0.02, _fit(source), fontsize=9.5, color="#555555", ha="left", va="bottom", linespacing=LINESPACING)
     return fig
 
 
@@ -307,15 +377,21 @@ def hbar_chart(
     """A horizontal bar chart, one bar per label, top to bottom in the given order."""
     labels, values = list(labels), [float(v) for v in values]
 
+    wrapped = [_wrap(label, lang) for label in labels]
+    lines = max([w.count("\n") + 1 for w in wrapped] + [1])
+
     def build():
-        fig = _figure(len(labels))
+        fig = _figure(len(labels), row=max(0.5, 0.2 * lines + 0.12))
         ax = fig.add_subplot()
         ys = list(range(len(labels)))[::-1]
         ax.barh(ys, values, color=colors or COLORS["ok"], height=0.6)
-        ax.set_yticks(ys, [_wrap(label, lang) for label in labels])
+        ax.set_yticks(ys, wrapped)
+        _spaced(ax)
+        texts = value_texts or [present.fmt_number(v, lang) for v in values]
         top = max([v for v in values if not math.isnan(v)] + [reference or 0, 0]) or 1
-        ax.set_xlim(0, xmax if xmax is not None else top * 1.18)
-        for y, v, text in zip(ys, values, value_texts or [present.fmt_number(v, lang) for v in values]):
+        room = _room(values, texts, 10.5, _left_margin(labels, lang), floor=top * 1.05)
+        ax.set_xlim(0, max(room, xmax or 0))
+        for y, v, text in zip(ys, values, texts):
             ax.text(v, y, f" {text}", va="center", ha="left", fontsize=10.5)
         if reference is not None:
             ax.axvline(reference, color=COLORS["target"], linestyle="--", linewidth=1)
@@ -340,17 +416,15 @@ def described_hbar_chart(labels, values, *, title: str, source: str, lang: str, 
     labels, texts = list(labels), list(value_texts)
     fig = hbar_chart(labels, values, title=title, source=source, lang=lang, value_texts=texts, **options)
     items = present.t("alt.sep", lang).join(f"{label} {text}" for label, text in zip(labels, texts))
-    return fig, f"{present.t('alt.bars', lang, title=title, items=items)} {source}"
+    return Chart(fig, f"{present.t('alt.bars', lang, title=title, items=items)} {source}")
 
 
-def no_data_chart(title: str, message: str, source: str) -> tuple[Figure, str]:
+def no_data_chart(title: str, message: str, source: str) -> Chart:
     """A chart that says, in place of bars, that the report gives nothing to draw; the alt text says so too."""
-    return _draw(lambda: _empty(title, message, source)), f"{title}: {message}"
+    return Chart(_draw(lambda: _empty(title, message, source)), f"{title}: {message}")
 
 
-def budget_chart(
-    variance: pd.DataFrame, lang: str, report=None, profile: str | None = None
-) -> tuple[Figure, str]:
+def budget_chart(variance: pd.DataFrame, lang: str, report=None, profile: str | None = None) -> Chart:
     """Budget vs actual spending per budget line, lines over the threshold in red with their variance."""
     lines = variance[variance["level"] == "line"].reset_index(drop=True)
     title = present.t("chart.budget.title", lang)
@@ -363,6 +437,13 @@ def budget_chart(
     rule = present.profile_label(profile, lang) if profile else ""
     note = present.t("chart.budget.note", lang, note=rule) if rule else present.t("chart.budget.legend", lang)
 
+    def bar_text(row, flag) -> str:
+        pct = present.fmt_pct(
+            row.variance_pct / 100 if pd.notna(row.variance_pct) else None, lang, signed=True
+        )
+        text = f"{present.fmt_number(row.actual_yuan, lang)} ({pct})"
+        return text + (" " + present.t("chart.budget.flag", lang) if flag else "")
+
     def build():
         n = len(lines)
         fig = _figure(n, row=0.62)
@@ -373,38 +454,45 @@ def budget_chart(
             lines["budget_yuan"],
             height=0.34,
             color=COLORS["budget"],
-            label=present.t("col.budget_yuan", lang),
+            label=present.t("chart.budget.legend_budget", lang),
         )
         ax.barh(
             [y - 0.18 for y in ys],
             lines["actual_yuan"],
             height=0.34,
             color=[COLORS["flag"] if f else COLORS["actual"] for f in flagged],
-            label=present.t("col.actual_yuan", lang),
+            label=present.t("chart.budget.legend_actual", lang),
         )
         ax.set_yticks(ys, [_wrap(x, lang) for x in names])
+        _spaced(ax)
         top = float(pd.concat([lines["budget_yuan"], lines["actual_yuan"]]).max() or 1)
-        ax.set_xlim(0, top * 1.45)
-        for y, row, flag in zip(ys, lines.itertuples(), flagged):
-            pct = present.fmt_pct(
-                row.variance_pct / 100 if pd.notna(row.variance_pct) else None, lang, signed=True
-            )
-            text = f" {present.fmt_number(row.actual_yuan, lang)} ({pct})"
-            if flag:
-                text += " " + present.t("chart.budget.flag", lang)
+        texts = [bar_text(row, flag) for row, flag in zip(lines.itertuples(), flagged)]
+        ax.set_xlim(
+            0, _room(lines["actual_yuan"].tolist(), texts, 10, _left_margin(names, lang), floor=top * 1.05)
+        )
+        for y, row, flag, text in zip(ys, lines.itertuples(), flagged, texts):
             ax.text(
                 row.actual_yuan,
                 y - 0.18,
-                text,
+                f" {text}",
                 va="center",
                 fontsize=10,
                 color=COLORS["flag"] if flag else "#222222",
                 fontweight="bold" if flag else "normal",
             )
-        ax.legend(loc="lower right", fontsize=9.5, frameon=False)
+        ax.legend(
+            loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, fontsize=9.5, frameon=False, borderaxespad=0.2
+        )
         ax.tick_params(axis="y", length=0)
         _finish(
-            fig, ax, title, present.t("unit.yuan_axis", lang), source, note, left=_left_margin(names, lang)
+            fig,
+            ax,
+            title,
+            present.t("unit.yuan_axis", lang),
+            source,
+            note,
+            left=_left_margin(names, lang),
+            pad=30,
         )
         return fig
 
@@ -424,12 +512,46 @@ def budget_chart(
             )
         )
     alt = present.t("alt.budget", lang, title=title, lines=present.t("alt.sep", lang).join(parts))
-    return _draw(build), f"{alt} {source}"
+    return Chart(_draw(build), f"{alt} {source}")
 
 
-def intensity_chart(intensity: pd.DataFrame, lang: str, report=None) -> tuple[Figure, str]:
-    """Output per worker for each team and output, as printed in the report's own units."""
+def measure_groups(intensity: pd.DataFrame) -> list[pd.DataFrame]:
+    """The rows of ``metrics.intensity`` split by measure (output unit per worker unit: households per
+    deployment, persons per worker …), in first-seen order: only rows of one group share an axis."""
+    if intensity.empty:
+        return []
+    keys = (
+        intensity[["output_unit", "workers_unit"]]
+        .astype("object")
+        .fillna("")
+        .astype(str)
+        .agg("|".join, axis=1)
+    )
+    return [intensity[keys == k] for k in dict.fromkeys(keys)]
+
+
+def intensity_charts(intensity: pd.DataFrame, lang: str, report=None) -> list[Chart]:
+    """One :func:`intensity_chart` per comparable measure (never per-deployment and per-person rates on one
+    axis); the measure is named in each chart's title."""
+    groups = [g for g in measure_groups(intensity) if g["output_per_worker"].notna().any()]
+    if len(groups) <= 1:
+        return [intensity_chart(intensity, lang, report=report)]
+    return [intensity_chart(g, lang, report=report, measure=True) for g in groups]
+
+
+def intensity_chart(intensity: pd.DataFrame, lang: str, report=None, measure: bool = False) -> Chart:
+    """Output per worker for each team and output, as printed in the report's own units (``measure``: the
+    title names the rows' unit per worker unit)."""
     title = present.t("chart.intensity.title", lang)
+    if measure and len(intensity):
+        first = intensity.iloc[0]
+        title = present.t(
+            "chart.intensity.measure",
+            lang,
+            title=title,
+            output=present.unit_word(first["output_unit"], lang),
+            workers=present.unit_word(first["workers_unit"], lang),
+        )
     source = source_line(present.figure_sections(intensity, report), lang)
     rows = intensity[intensity["output_per_worker"].notna()].reset_index(drop=True)
     if rows.empty:
@@ -453,7 +575,7 @@ def intensity_chart(intensity: pd.DataFrame, lang: str, report=None) -> tuple[Fi
     )
 
 
-def attainment_chart(attainment: pd.DataFrame, lang: str, report=None) -> tuple[Figure, str]:
+def attainment_chart(attainment: pd.DataFrame, lang: str, report=None) -> Chart:
     """Achievement as a percentage of each target, with the 100 % line."""
     title = present.t("chart.attainment.title", lang)
     source = source_line(present.figure_sections(attainment, report), lang)
@@ -463,7 +585,8 @@ def attainment_chart(attainment: pd.DataFrame, lang: str, report=None) -> tuple[
         return no_data_chart(title, present.t("chart.no_data", lang), source)
     labels = _label_column(rows, lang).tolist()
     pcts = (rows["_ratio"] * 100).tolist()
-    texts = [present.fmt_pct(r, lang) for r in rows["_ratio"]]
+    approx_rows = rows.get("is_approximate", pd.Series(False, index=rows.index)).fillna(False).astype(bool)
+    texts = [present.approx(present.fmt_pct(r, lang), lang, a) for r, a in zip(rows["_ratio"], approx_rows)]
     colors = [COLORS["ok"] if p >= 100 else COLORS["flag"] for p in pcts]
     return described_hbar_chart(
         labels,
@@ -481,7 +604,7 @@ def attainment_chart(attainment: pd.DataFrame, lang: str, report=None) -> tuple[
     )
 
 
-def share_chart(completeness: pd.DataFrame, lang: str, place_name: str, report=None) -> tuple[Figure, str]:
+def share_chart(completeness: pd.DataFrame, lang: str, place_name: str, report=None) -> Chart:
     """The district's share of the project total for each metric that the report gives for both."""
     title = present.t("chart.share.title", lang, place=place_name)
     rows = completeness[completeness["share"].notna()].reset_index(drop=True)
@@ -507,9 +630,7 @@ def share_chart(completeness: pd.DataFrame, lang: str, place_name: str, report=N
     )
 
 
-def completeness_chart(
-    completeness: pd.DataFrame, lang: str, place_name: str, report=None
-) -> tuple[Figure, str]:
+def completeness_chart(completeness: pd.DataFrame, lang: str, place_name: str, report=None) -> Chart:
     """How many of the project's metrics the report breaks down for the district (one stacked bar)."""
     title = present.t("chart.completeness.title", lang, place=place_name)
     status = (
@@ -567,10 +688,10 @@ def completeness_chart(
         total=reported + missing,
         missing=missing,
     )
-    return _draw(build), f"{alt} {source}"
+    return Chart(_draw(build), f"{alt} {source}")
 
 
-def cost_chart(costs: pd.DataFrame, lang: str, report=None) -> tuple[Figure, str]:
+def cost_chart(costs: pd.DataFrame, lang: str, report=None) -> Chart:
     """Yuan spent per unit of output, for the outputs the report lets us divide spending by."""
     title = present.t("chart.cost.title", lang)
     value_col = "cost_per_output_yuan"
@@ -595,9 +716,7 @@ def cost_chart(costs: pd.DataFrame, lang: str, report=None) -> tuple[Figure, str
     )
 
 
-def timeline_chart(
-    over_time: pd.DataFrame, lang: str, report=None, max_series: int = 8
-) -> tuple[Figure, str]:
+def timeline_chart(over_time: pd.DataFrame, lang: str, report=None, max_series: int = 8) -> Chart:
     """Metrics reported more than once, in time order (cut-off date, else their place in the report): one
     small panel per series whose value changes (scales differ), each point labelled by its date or section."""
     title = present.t("chart.timeline.title", lang)
@@ -605,7 +724,7 @@ def timeline_chart(
     shown: list[str] = []
     frame = over_time
     if not frame.empty:
-        keys = [k for k in ("metric", "place_id", "unit") if k in frame]
+        keys = [k for k in ("metric", "place_id", "scope", "unit") if k in frame]  # never join scopes
         series = frame[keys].astype("object").where(frame[keys].notna(), "").astype(str).agg("|".join, axis=1)
         frame = frame.assign(_series=series, _label=_label_column(frame, lang))
         changing = frame.groupby("_series", sort=False)["value"].nunique()
@@ -620,19 +739,19 @@ def timeline_chart(
         return f"{when}\n{row.section}"
 
     n = len(shown)
-    ncols = 2 if n > 1 else 1
+    ncols = 1  # one panel a row: a phone-width chart has no room for two
     nrows = -(-n // ncols)
 
     def panel_title(part) -> str:
-        label, unit = part["_label"].iloc[0], present.t("unit." + part["unit"].iloc[0], lang)
+        label, unit = part["_label"].iloc[0], units.unit_label(part["unit"].iloc[0], lang, report=report)
         if unit in label:  # the label already names its unit
             text = label
         else:
             text = f"{label}（{unit}）" if lang == "zh" else f"{label} ({unit})"
-        return _wrap(text, lang, 15 if lang == "zh" else 28)
+        return _wrap(text, lang, 20 if lang == "zh" else 40)
 
     def build():
-        fig = Figure(figsize=(WIDTH_IN, 1.3 + 2.05 * nrows), dpi=DPI)
+        fig = Figure(figsize=(WIDTH_IN, 1.3 + 1.9 * nrows), dpi=DPI)
         axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
         for ax, key in zip(axes, shown):
             part = frame[frame["_series"] == key].sort_values("step", kind="stable")
@@ -647,26 +766,34 @@ def timeline_chart(
                     ha="center",
                     fontsize=9.5,
                 )
-            ax.set_xticks(xs, [tick(r) for r in part.itertuples()], fontsize=8.5)
+            ax.set_xticks(xs, [tick(r) for r in part.itertuples()], fontsize=MIN_FONT_SIZE)
             ax.set_xlim(0.6, len(xs) + 0.4)
             top = float(part["value"].max() or 1)
             ax.set_ylim(0, top * 1.4)
             ax.yaxis.set_major_formatter(
                 matplotlib.ticker.FuncFormatter(lambda v, _p: present.fmt_number(v, lang))
             )
-            ax.tick_params(axis="y", labelsize=8.5)
+            ax.tick_params(axis="y", labelsize=MIN_FONT_SIZE)
             ax.set_title(panel_title(part), loc="left", fontsize=10)
         for ax in axes[n:]:
             ax.set_axis_off()
-        fig.suptitle(title, x=0.01, ha="left", fontsize=13.5, fontweight="bold")
+        fig.suptitle(
+            _fit(title, 13.5),
+            x=0.01,
+            y=1 - 0.08 / fig.get_figheight(),
+            ha="left",
+            va="top",
+            fontsize=13.5,
+            fontweight="bold",
+        )
         footer = _fit(f"{present.t('chart.timeline.note', lang)}\n{source}")
-        fig.text(0.01, 0.01, footer, fontsize=9.5, color="#555555", ha="left", va="bottom")
+        fig.text(0.01, 0.01, footer, fontsize=9.5, color="#555555", ha="left", va="bottom", linespacing=LINESPACING)
         height = fig.get_figheight()
         first_row_lines = max(ax.get_title(loc="left").count("\n") + 1 for ax in axes[:ncols])
         fig.subplots_adjust(
-            left=0.12,
-            right=0.97,
-            top=1 - (0.5 + 0.18 * first_row_lines) / height,
+            left=0.2,
+            right=0.95,
+            top=1 - (0.62 + 0.2 * first_row_lines + 0.25 * title.count("\n")) / height,
             bottom=(0.6 + 0.19 * (footer.count("\n") + 1)) / height,
             hspace=1.1,
             wspace=0.35,
@@ -681,4 +808,4 @@ def timeline_chart(
         )
         items.append(f"{part['_label'].iloc[0]}: {points}")
     alt = present.t("alt.bars", lang, title=title, items=present.t("alt.sep", lang).join(items))
-    return _draw(build), f"{alt} {source}"
+    return Chart(_draw(build), f"{alt} {source}")

@@ -171,17 +171,19 @@ def _rules(clean: dict, rel: str) -> list[Problem]:
     return problems
 
 
-def resolve_source(folder: Path, meta: dict, rel_folder: str) -> tuple[Path | None, list[Problem]]:
+def resolve_source(folder: Path, meta: dict, rel_folder: str,
+                   holder: Path | None = None) -> tuple[Path | None, list[Problem]]:
     """The path of the source text that ``meta['source']`` names, or None with the problem.
 
     The source must lie inside the data folder that holds the report (the report folder's parent, as ``data/``
-    holds ``raw/``), after following symbolic links.
+    holds ``raw/``; ``holder`` when the report was read from elsewhere, e.g. a workbook's folder), after
+    following symbolic links.
     """
     rel = f"{rel_folder}/report.toml"
     name = meta.get("source")
     if name is None:
         return None, []
-    data = folder.resolve().parent
+    data = Path(holder).resolve() if holder is not None else folder.resolve().parent
     try:
         src = (folder / name).resolve()
     except (OSError, RuntimeError, ValueError):

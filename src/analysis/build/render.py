@@ -1,0 +1,121 @@
+"""An executed notebook as a deterministic, self-contained HTML page (nbconvert with the closeout template)."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from importlib import resources
+from pathlib import Path
+
+from analysis import present
+
+TEMPLATE_NAME = "closeout"
+REMOVE_TAGS = frozenset(
+    {"injected-parameters", "parameters", "remove-cell", "remove_cell", "papermill-error-cell-tag"}
+)
+
+
+def scrub_text(text: str, replacements: dict[str, str], json_escaped: bool = False) -> str:
+    """``text`` with the build machine's paths replaced (longest first; as JSON escapes them if asked).
+
+    >>> scrub_text("/home/u/data/x and /home/u", {"/home/u": "~", "/home/u/data/x": "<x>"})
+    '<x> and ~'
+    """
+    for old in sorted((k for k in replacements if k and len(k) > 1), key=len, reverse=True):
+        text = text.replace(json.dumps(old)[1:-1] if json_escaped else old, replacements[old])
+    return text
+
+
+def _one_line(text) -> str:
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(text))
+    return " ".join(text.split())[:300]
+
+
+def _leaks(page: str, paths: list[str]) -> str | None:
+    """A reason the page must not be published: an external URL or a path of the build machine."""
+    page = re.sub(r"base64,[A-Za-z0-9+/=]+", "base64,", page)  # image data may spell anything
+    m = re.search(r"(?:https?|ftp)://[^\s\"'<>]*", page)
+    if m:
+        return f"external URL in the page: {m.group(0)[:80]}"
+    for path in paths:
+        if path and len(path) > 3 and str(path) in page:
+            return "a path of the build machine appears in the page"
+    return None
+
+
+def clean_notebook(nb):
+    """A copy of an executed notebook ready for a deterministic page: parameters and helper cells removed,
+    execution counts, cell ids, per-cell and papermill metadata normalised, stderr dropped (and returned)."""
+    import nbformat
+
+    nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+    notes, cells = [], []
+    for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & REMOVE_TAGS:
+            continue
+        if cell.cell_type == "code":
+            cell.execution_count = None
+            outputs = []
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                    notes.append(f"stderr: {_one_line(output.get('text', ''))}")
+                    continue
+                if "execution_count" in output:
+                    output["execution_count"] = None
+                output["metadata"] = {}
+                outputs.append(output)
+            cell.outputs = outputs
+        cell.metadata = {}
+        cells.append(cell)
+    for i, cell in enumerate(cells, start=1):
+        cell["id"] = f"c{i:03d}"
+    nb.cells = cells
+    nb.metadata = {"language_info": {"name": "python"}}
+    return nb, notes
+
+
+_EXPORTERS: dict[int, object] = {}
+
+
+def exporter():
+    """The nbconvert HTML exporter with the closeout template: no input, no prompts, no anchor links."""
+    from nbconvert import HTMLExporter
+
+    templates = resources.files("analysis").joinpath("templates")
+    return HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(templates)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_anchor_links=True,
+        embed_images=True,
+        sanitize_html=False,
+    )
+
+
+def _shared_exporter():
+    """One exporter per thread, built on first use (building one loads the templates: ~0.3 s a page)."""
+    key = threading.get_ident()
+    if key not in _EXPORTERS:
+        _EXPORTERS[key] = exporter()
+    return _EXPORTERS[key]
+
+
+def render_html(executed: Path, title: str, lang: str) -> tuple[str, list[str]]:
+    """One executed notebook as a self-contained page (the same notebook outputs give the same bytes)."""
+    import nbformat
+
+    nb, notes = clean_notebook(nbformat.read(str(executed), as_version=4))
+    nb.metadata["title"] = title
+    html, _ = _shared_exporter().from_notebook_node(
+        nb, resources={"metadata": {"name": title}, "closeout_lang": present.HTML_LANG[lang]}
+    )
+    return _tidy(html), notes
+
+
+def _tidy(html: str) -> str:
+    """Drop blank lines the templates leave and end with one newline."""
+    return "\n".join(line.rstrip() for line in html.splitlines() if line.strip()) + "\n"

@@ -1,0 +1,106 @@
+"""rules.csv with ratios: × ÷ and percentages of figures and budget cells, approximate figures as intervals."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import checks as c
+from engine_data import fig, line, make_report, total
+
+
+def rule(rule_id: str, left: str, operator: str, right: str, severity: str = "warning", tolerance=None) -> dict:
+    return {
+        "rule_id": rule_id,
+        "left": left,
+        "operator": operator,
+        "right": right,
+        "tolerance_pct": tolerance,
+        "severity": severity,
+        "message_zh": f"{rule_id}规则。",
+        "message_en": f"Rule {rule_id}.",
+    }
+
+
+def ids(findings: pd.DataFrame) -> dict[str, str]:
+    return dict(zip(findings["check_id"], findings["severity"], strict=True))
+
+
+def one(findings: pd.DataFrame, check_id: str) -> pd.Series:
+    (index,) = findings.index[findings["check_id"] == check_id]
+    return findings.loc[index]
+
+
+OVERSPEND = "(budget.kits.actual_yuan - budget.kits.budget_yuan) / budget.kits.budget_yuan × 100"
+
+
+def _report(actual: float, figures: list[dict], rules: list[dict]):
+    rows = [line("kits", 10000, actual, 10000 - actual), total(10000, actual, 10000 - actual)]
+    return make_report(figures, budget=rows, rules=rules)
+
+
+def about_three_tenths() -> dict:
+    return fig(
+        "F001",
+        "kits_overspend_pct",
+        30,
+        unit="percent",
+        unit_zh="成",
+        quote="超支约三成",
+        is_approximate=True,
+        qualifier="approximate",
+    )
+
+
+def test_overspend_ratio_holds_within_the_approximation():
+    """'超支约三成' (27–33 %) holds for a line 31 % over budget: no finding."""
+    out = c.run_checks(_report(13100, [about_three_tenths()], [rule("overspend", OVERSPEND, "==", "F001")]))
+    assert "rule:overspend" not in ids(out)
+
+
+def test_overspend_ratio_fails_with_the_numbers_in_both_languages():
+    """A line 60 % over budget contradicts '约三成': a warning that writes the ratio with the cells' values."""
+    out = c.run_checks(_report(16000, [about_three_tenths()], [rule("overspend", OVERSPEND, "==", "F001")]))
+    row = one(out, "rule:overspend")
+    assert row["severity"] == "warning"
+    assert "(16000 − 10000) ÷ 10000 × 100 = 60" in row["message_en"]
+    assert "budget.kits.actual_yuan = 16000" in row["message_en"] and "F001 = 30 (27–33)" in row["message_en"]
+    assert "(16000 − 10000) ÷ 10000 × 100 = 60（" in row["message_zh"] and "F001 = 30（27–33）" in row["message_zh"]
+    assert row["figure_ids"] == "budget.kits.actual_yuan;budget.kits.budget_yuan;F001"
+
+
+def test_attainment_percentage_and_per_head_rate():
+    """'完成目标的148%' = achieved ÷ target × 100, and '人均 138 户' = households ÷ workers, both checked."""
+    figures = [
+        fig("F001", "attainment_pct", 148, unit="percent", unit_zh="%", quote="完成项目书目标的148%"),
+        fig("F002", "households_target", 500, qualifier="target", quote="目标 500 户"),
+        fig("F003", "households_visited", 740, quote="入户 740 户"),
+        fig("F004", "per_worker", 138, quote="人均入户走访 138 户"),
+        fig("F005", "workers", 5, unit="workers", unit_zh="名", quote="5 名"),
+    ]
+    rules = [
+        rule("attainment", "F001%", "==", "F003 / F002"),
+        rule("per_head", "F004", "==", "F003 ÷ F005", tolerance=1),
+    ]
+    out = c.run_checks(make_report(figures, rules=rules))
+    # 740 / 500 = 1.48 holds; 740 / 5 = 148, not 138 (beyond 1 %): the per-head claim fails
+    assert ids(out) == {"rule:per_head": "warning"}
+    assert "F003 = 740" in one(out, "rule:per_head")["message_en"]
+
+
+def test_ratio_with_a_zero_divisor_is_info():
+    """A rule dividing by a zero cell cannot be evaluated: info, never an exception."""
+    rows = [line("kits", 0, 100, -100), total(0, 100, -100)]
+    report = make_report(
+        [fig("F001", "x", 1)],
+        budget=rows,
+        rules=[rule("r", "budget.kits.actual_yuan / budget.kits.budget_yuan", "==", "F001")],
+    )
+    assert ids(c.run_checks(report))["rule:r"] == "info"
+
+
+def test_ratio_rules_are_not_mistaken_for_budget_identities():
+    """Only sums can restate a generic budget identity; a ratio rule is always evaluated on its own."""
+    rules = [rule("ratio", "budget.kits.remaining_yuan / budget.kits.budget_yuan", "==", "0.5")]
+    report = _report(5000, [], rules)
+    assert c.rule_forms(report) == {}
+    assert "rule:ratio" not in ids(c.run_checks(report))
