@@ -204,6 +204,7 @@ REPORT_META = Table("report", (
     _text("title_zh"), _text("title_en"), _text("organisation_zh"), _text("organisation_en"),
     Field("period_start", kind="date"), Field("period_end", kind="date"),
     _id("grant_figure_id", FIGURE_ID_PATTERN),
+    _enum("status", ROW_STATUSES, required=False),  # "draft" while closeout draft's proposal is unconfirmed
 ), description="what the report is and where its source text lies")
 
 _DTYPES = {"str": pd.StringDtype(), "float": "float64", "int": "Int64", "bool": "boolean",
