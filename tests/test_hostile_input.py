@@ -464,6 +464,10 @@ CASES += [
          then=lambda r: "metric" in r.metrics.columns),
     Case("repeated_column", [("places.csv", "name_en,parent_id,note", "name_en,parent_id,name_en")],
          expect=[f"{P}, row 1, column name_en: expected each column once, found a repeated column name"]),
+    Case("column_name_with_line_break", [("places.csv", "name_en,", '"name\nen",')],
+         expect=[f"{P}, row 1, column name_en: expected a column named name_en, found no such column in the header",
+                 f"{P}, row 1, column name\\nen: expected only the columns place_id, level, name_zh, name_en, "
+                 "parent_id, note, found an unexpected column 'name\\nen' (did you mean name_en?)"]),
     Case("bidi_and_zero_width_in_name", [("places.csv", "锦江区,Jinjiang", "锦江\u202e区\u200b,Jinjiang")],
          then=lambda r: "锦江\u202e区\u200b" in set(r.places["name_zh"])),
     Case("formula_in_label", [("metrics.csv", "入户,Households visited", '入户,"=HYPERLINK(""http://x"")"')],
