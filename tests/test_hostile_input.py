@@ -464,6 +464,11 @@ CASES += [
          then=lambda r: "metric" in r.metrics.columns),
     Case("repeated_column", [("places.csv", "name_en,parent_id,note", "name_en,parent_id,name_en")],
          expect=[f"{P}, row 1, column name_en: expected each column once, found a repeated column name"]),
+    Case("excel_trailing_empty_columns", write=lambda f: (f / "places.csv").write_text(
+        "\n".join(line + ",," for line in (f / "places.csv").read_text(encoding="utf-8").splitlines()) + "\n",
+        encoding="utf-8"), then=lambda r: list(r.places.columns)[-1] == "note"),
+    Case("trailing_cells_with_text_are_extra", [("places.csv", "Jinjiang District,chengdu,", "Jinjiang District,chengdu,,x")],
+         expect=[f"{P}, row 3: expected 6 cells like the header, found 7 cells"]),
     Case("column_name_with_line_break", [("places.csv", "name_en,", '"name\nen",')],
          expect=[f"{P}, row 1, column name_en: expected a column named name_en, found no such column in the header",
                  f"{P}, row 1, column name\\nen: expected only the columns place_id, level, name_zh, name_en, "

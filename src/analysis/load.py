@@ -231,6 +231,14 @@ def table_from_rows(header: list[str], rows: list[tuple[int, list[str]]], table:
     The hook for other input formats (a workbook sheet gives the same header and rows).
     """
     header = [unicodedata.normalize("NFKC", str(h)).strip() for h in header]
+    # Excel leaves empty columns after the last one it saw used (",,," at the end of every line): a blank header
+    # cell at the end whose cells are all empty is ignored, with those empty cells
+    width = len(header)
+    while width and not header[width - 1] and all(len(r) < width or not str(r[width - 1]).strip() for _, r in rows):
+        width -= 1
+    if width < len(header):
+        header = header[:width]
+        rows = [(n, r[:width] if not any(str(c).strip() for c in r[width:]) else r) for n, r in rows]
     problems: list[Problem] = []
     known = set(table.columns)
     missing = [n for n in table.columns if table.field(n).required and n not in header]
@@ -613,7 +621,8 @@ def validate_report(folder: str | Path, *, completeness: bool = False, limit: in
         return validate_workbook(folder, completeness=completeness, limit=limit)
     rel_folder = _display(folder)
     if not folder.is_dir():
-        return None, [Problem(rel_folder, None, None, "a report folder", "no such folder")]
+        found = "a file" if folder.is_file() else "no such folder"
+        return None, [Problem(rel_folder, None, None, "a report folder", found)]
     meta, problems = read_meta(folder, rel_folder)
     source_text, sections, source_problems = _read_source(folder, meta, rel_folder, holder)
     problems += source_problems
