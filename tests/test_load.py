@@ -488,3 +488,19 @@ def test_cli_validate_bounds_its_output(mini_report, capsys):
     assert len(err) == 21 and err[-1] == "error: … and 10 more problems of this kind in data/mini/figures.csv (column value)"
     assert main(["validate", "data/mini", "--all-problems"]) == 2
     assert len(capsys.readouterr().err.splitlines()) == 30
+
+
+def test_workbook_problems_are_bounded_too(mini_report):
+    """A workbook's problems are bounded like a folder's, the count line naming the workbook's sheet."""
+    from analysis.workbook import folder_to_workbook
+
+    path = mini_report / "figures.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    row = lines[6].split(",")
+    extra = [",".join([f"F{100 + i}", *row[1:4], "x", *row[5:]]) for i in range(25)]
+    path.write_text("\n".join(lines + extra) + "\n", encoding="utf-8")
+    book = folder_to_workbook(mini_report, mini_report.parent / "mini.xlsx")
+    report, problems = validate_report(book)
+    lines = [str(p) for p in problems]
+    assert report is None and len(lines) == 21
+    assert lines[-1] == "… and 5 more problems of this kind in data/mini.xlsx, sheet figures (column value)"
