@@ -486,6 +486,22 @@ def parse_expression(expr: str) -> list[tuple[str, str]]:
     return terms
 
 
+def _check_output_lines(report: Report, rel_folder: str) -> list[Problem]:
+    """key_outputs.csv budget_lines: ';' separated line ids of budget.csv."""
+    outputs, budget = report.tables.get("key_outputs"), report.tables.get("budget")
+    if outputs is None or budget is None or "budget_lines" not in outputs:
+        return []
+    lines = set(budget["line_id"])
+    problems = []
+    for i, cell in outputs["budget_lines"].items():
+        for line in [x.strip() for x in str(cell).split(";")] if pd.notna(cell) else []:
+            if line and line not in lines:
+                problems.append(Problem(f"{rel_folder}/key_outputs.csv", i + 2, "budget_lines",
+                                        f"line ids of budget.csv separated by ; ({', '.join(sorted(lines))})",
+                                        repr(line)))
+    return problems
+
+
 def _check_rules(report: Report, rel_folder: str) -> list[Problem]:
     rules = report.tables.get("rules")
     if rules is None:
@@ -660,6 +676,7 @@ def validate_report(folder: str | Path, *, completeness: bool = False, limit: in
         problems += _check_extra_quotes(report, rel_folder)
     problems += _check_dates(report, rel_folder)
     problems += _check_rules(report, rel_folder)
+    problems += _check_output_lines(report, rel_folder)
     problems += check_drafts(report, rel_folder)
     grant = meta.get("grant_figure_id")
     if grant and "figures" in tables and grant not in set(tables["figures"]["figure_id"].dropna()):
