@@ -113,7 +113,7 @@ T = "data/mini/report.toml"
 M = "data/mini/metrics.csv"
 X = "data/mini/exclusions.csv"
 KEYS = ("id, source, source_sha256, title_zh, title_en, organisation_zh, organisation_en, period_start, period_end, "
-        "grant_figure_id")
+        "grant_figure_id, status")
 TEXT = "a text in double quotes (a TOML string)"
 DATE = "a TOML date such as 2020-01-25 (without quotes)"
 SRC = 'source = "../raw/mini.txt"'
