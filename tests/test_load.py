@@ -504,3 +504,18 @@ def test_workbook_problems_are_bounded_too(mini_report):
     lines = [str(p) for p in problems]
     assert report is None and len(lines) == 21
     assert lines[-1] == "… and 5 more problems of this kind in data/mini.xlsx, sheet figures (column value)"
+
+
+def test_wrong_source_of_a_full_report_is_one_line(seed_copy, capsys):
+    """A full report pointed at the wrong source text prints one line (not hundreds of knock-on quote lines, nor
+    the hash line of the other file)."""
+    (seed_copy.parent / "raw" / "other.txt").write_text("另一份报告\n一、无关\n二、无关\n", encoding="utf-8")
+    toml = seed_copy / "report.toml"
+    text = toml.read_text(encoding="utf-8")
+    source = text.split('source = "', 1)[1].split('"', 1)[0]
+    toml.write_text(text.replace(source, "../raw/other.txt"), encoding="utf-8")
+    assert main(["validate", str(seed_copy)]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"error: {seed_copy.relative_to(seed_copy.parents[1]).as_posix()}/report.toml, column source: "
+                           "expected the source text the quotes were copied from, found '../raw/other.txt', in which ")
+    assert line.endswith(" quotes do not occur (is it the right file?)")

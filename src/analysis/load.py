@@ -419,8 +419,7 @@ def validate_report(folder: str | Path, *, completeness: bool = False, limit: in
                                     "copied from", f"{meta['source']!r}, in which {len(missing)} of {checked} quotes "
                                     "do not occur (is it the right file?)"))
         else:
-            problems += quote_problems
-        problems += _check_extra_quotes(report, rel_folder)
+            problems += quote_problems + _check_extra_quotes(report, rel_folder)
     problems += _check_dates(report, rel_folder)
     problems += _check_rules(report, rel_folder)
     problems += _check_output_lines(report, rel_folder)
