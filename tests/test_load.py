@@ -488,3 +488,34 @@ def test_cli_validate_bounds_its_output(mini_report, capsys):
     assert len(err) == 21 and err[-1] == "error: … and 10 more problems of this kind in data/mini/figures.csv (column value)"
     assert main(["validate", "data/mini", "--all-problems"]) == 2
     assert len(capsys.readouterr().err.splitlines()) == 30
+
+
+def test_workbook_problems_are_bounded_too(mini_report):
+    """A workbook's problems are bounded like a folder's, the count line naming the workbook's sheet."""
+    from analysis.workbook import folder_to_workbook
+
+    path = mini_report / "figures.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    row = lines[6].split(",")
+    extra = [",".join([f"F{100 + i}", *row[1:4], "x", *row[5:]]) for i in range(25)]
+    path.write_text("\n".join(lines + extra) + "\n", encoding="utf-8")
+    book = folder_to_workbook(mini_report, mini_report.parent / "mini.xlsx")
+    report, problems = validate_report(book)
+    lines = [str(p) for p in problems]
+    assert report is None and len(lines) == 21
+    assert lines[-1] == "… and 5 more problems of this kind in data/mini.xlsx, sheet figures (column value)"
+
+
+def test_wrong_source_of_a_full_report_is_one_line(seed_copy, capsys):
+    """A full report pointed at the wrong source text prints one line (not hundreds of knock-on quote lines, nor
+    the hash line of the other file)."""
+    (seed_copy.parent / "raw" / "other.txt").write_text("另一份报告\n一、无关\n二、无关\n", encoding="utf-8")
+    toml = seed_copy / "report.toml"
+    text = toml.read_text(encoding="utf-8")
+    source = text.split('source = "', 1)[1].split('"', 1)[0]
+    toml.write_text(text.replace(source, "../raw/other.txt"), encoding="utf-8")
+    assert main(["validate", str(seed_copy)]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"error: {seed_copy.relative_to(seed_copy.parents[1]).as_posix()}/report.toml, column source: "
+                           "expected the source text the quotes were copied from, found '../raw/other.txt', in which ")
+    assert line.endswith(" quotes do not occur (is it the right file?)")

@@ -15,6 +15,7 @@ the workbook's own folder.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import os
@@ -312,7 +313,7 @@ def validate_workbook(path: str | Path, *, completeness: bool = False, limit: in
             file = name
         found_text = p.found.replace(prefix, "")
         expected = p.expected.replace("report.toml", f"the {REPORT_SHEET} sheet")
-        mapped.append(Problem(file, p.row, p.column, expected, found_text))
+        mapped.append(dataclasses.replace(p, file=file, expected=expected, found=found_text))  # keeps Omitted
     problems = problems + mapped
     if report is not None:
         report.path = path
