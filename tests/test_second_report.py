@@ -161,6 +161,7 @@ def test_pages_print_units_as_data(second):
     intensity = metrics.intensity(second)
     assert "1,260 个" in present.intensity_table(intensity, "zh", second)
     assert "1,260 calls" in present.intensity_table(intensity, "en", second)
+    assert set(costs["unit_en"]) == {"households", "calls", "winter care packs"}  # labels for the English pages
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -188,7 +189,8 @@ def test_full_build_of_the_second_report(second_build):
     """A full build: index, overview and one page per district/county; the pages show the report's own
     places, units and which days were counted, and nothing of the seed report."""
     names = {p.name for p in second_build.glob("*.html")}
-    assert names == {"index.html", "overview.html", "donghu.html", "xishan.html"}
+    one_file = f"{second_build.name}.html"  # every page in one file to share
+    assert names == {"index.html", "overview.html", "donghu.html", "xishan.html", one_file}
     overview = _text(second_build / "overview.html")
     assert "扣除暂停的 20 天" in overview and "该团队开始服务之日 2022-11-15" in overview
     assert "数字 5 误为 8" in overview
