@@ -12,6 +12,7 @@ includes up to one poll interval (0.2 s here) and the settle poll.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -45,11 +46,13 @@ def main(argv: list[str] | None = None) -> int:
     seconds: list[float] = []
     edited: list[float] = []
     seen: list[float] = []
+    cpu: list[float] = [time.process_time()]
 
     def on_build(out, took, message):
         seconds.append(took)
         seen.append(time.monotonic())
-        print(f"build {len(seconds)}: {took:.2f} s  {message}", flush=True)
+        cpu.append(time.process_time())
+        print(f"build {len(seconds)}: {took:.2f} s wall, {cpu[-1] - cpu[-2]:.2f} s CPU  {message}", flush=True)
 
     def edit():
         target = folder / "metrics.csv"
@@ -69,9 +72,11 @@ def main(argv: list[str] | None = None) -> int:
                 seconds=600, on_build=on_build)
     warm = seconds[1:]
     latency = [s - e for e, s in zip(edited, seen[1:], strict=False)]
+    warm_cpu = [b - a for a, b in zip(cpu[1:], cpu[2:], strict=False)]
     print(f"first build (cold) {seconds[0]:.2f} s; warm rebuilds: median {statistics.median(warm):.2f} s "
-          f"(min {min(warm):.2f}, max {max(warm):.2f}); edit to page: median {statistics.median(latency):.2f} s",
-          file=sys.stderr)
+          f"(min {min(warm):.2f}, max {max(warm):.2f}), CPU median {statistics.median(warm_cpu):.2f} s "
+          f"(the whole rebuild runs in this process); edit to page: median {statistics.median(latency):.2f} s; "
+          f"load average {os.getloadavg()}", file=sys.stderr)
     shutil.rmtree(work, ignore_errors=True)
     return 0
 
