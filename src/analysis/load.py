@@ -444,38 +444,17 @@ def _check_dates(report: Report, rel_folder: str) -> list[Problem]:
     return problems
 
 
-_TOKEN = re.compile(r"\s*(?:(?P<fig>F\d{3,})|(?P<cell>budget\.[a-z0-9_-]+\.[a-z_]+)|(?P<num>\d+(?:\.\d+)?)|"
-                    r"(?P<op>[+-]))")
-
-
 def parse_expression(expr: str) -> list[tuple[str, str]]:
-    """Split a rule side into signed terms: ``[('+', 'F001'), ('-', 'budget.masks.actual_yuan')]``.
+    """Split a rule side that only adds and subtracts into signed terms (:mod:`analysis.expressions` reads any
+    rule side; this is its view of a sum). ValueError for text that is not an expression or not a sum.
 
     >>> parse_expression("F041 + F042 - budget.masks.actual_yuan")
     [('+', 'F041'), ('+', 'F042'), ('-', 'budget.masks.actual_yuan')]
     """
-    terms, pos, sign = [], 0, "+"
-    expect_term = True
-    while pos < len(expr):
-        if expr[pos:].strip() == "":
-            break
-        m = _TOKEN.match(expr, pos)
-        if not m:
-            raise ValueError(f"cannot read {expr[pos:].strip()!r}")
-        pos = m.end()
-        if m.group("op"):
-            if not expect_term:
-                sign, expect_term = m.group("op"), True
-            elif m.group("op") == "-":
-                sign = "-" if sign == "+" else "+"
-            continue
-        if not expect_term:
-            raise ValueError(f"an operator is missing before {m.group(0).strip()!r}")
-        terms.append((sign, m.group(0).strip()))
-        sign, expect_term = "+", False
-    if not terms or expect_term:
-        raise ValueError("an expression ends with an operator or is empty")
-    return terms
+    terms = expressions.linear_terms(expressions.parse(expr))
+    if terms is None:
+        raise ValueError(f"{expr!r} multiplies, divides or takes a percentage: not a sum of terms")
+    return [("+" if coef > 0 else "-", term) for coef, term in terms]
 
 
 def _check_output_lines(report: Report, rel_folder: str) -> list[Problem]:

@@ -8,8 +8,8 @@ import math
 
 import pandas as pd
 
-from analysis import checks, metrics
-from analysis.load import Report, parse_expression
+from analysis import checks, expressions, metrics
+from analysis.load import Report
 
 _COLUMN_ZH = {"budget_yuan": "预算额度", "actual_yuan": "实际开支", "remaining_yuan": "剩余金额"}
 _COLUMN_EN = {"budget_yuan": "budget", "actual_yuan": "actual spending", "remaining_yuan": "remaining amount"}
@@ -131,7 +131,7 @@ def explanations(report: Report) -> dict[str, dict]:
     fig = metrics.figures(report)
     for rule in report.rules.itertuples():
         try:
-            terms = [t for side in (rule.left, rule.right) for _, t in parse_expression(str(side))]
+            terms = [t for side in (rule.left, rule.right) for t in expressions.parse(str(side)).refs()]
         except ValueError:
             continue
         lines = {t.split(".")[1] for t in terms if t.startswith("budget.") and t.count(".") == 2}

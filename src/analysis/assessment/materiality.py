@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis import checks, metrics
+from analysis import checks, expressions, metrics
 from analysis.assessment import budget as budget_mod
 from analysis.assessment.grouping import CONTRADICTIONS, Cause
 from analysis.assessment.numbers import figure_text, num, section_text, times
-from analysis.load import Report, parse_expression
+from analysis.load import Report
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
 SEVERITY_RANK = {HIGH: 0, MEDIUM: 1, LOW: 2}
@@ -339,9 +339,10 @@ def _rule_sides(cause: Cause, ctx: Context, cells_override: dict | None = None):
     cells.update(cells_override or {})
     values = checks.Values(ctx.fig, cells, quotes)
 
-    def side(expr):
-        terms = [(1.0 if s == "+" else -1.0, t) for s, t in parse_expression(str(expr))]
-        return terms, checks.sum_interval(terms, values)
+    def side(expr):  # a sum's signed terms; a ratio's references (with +1: they only name what is involved)
+        node = expressions.parse(str(expr))
+        terms = expressions.linear_terms(node) or [(1.0, ref) for ref in node.refs()]
+        return terms, expressions.interval(node, values.interval)
 
     return rule, side(rule["left"]), side(rule["right"])
 
@@ -350,9 +351,14 @@ def _distance(a: tuple[float, float], b: tuple[float, float]) -> float:
     return max(0.0, a[0] - b[1], b[0] - a[1])
 
 
+def _is_sum(rule) -> bool:
+    """Whether both sides of a rule only add and subtract (a ratio rule measures no amount of money)."""
+    return all(expressions.linear_terms(expressions.parse(str(rule[s]))) is not None for s in ("left", "right"))
+
+
 def _narrative(cause: Cause, ctx: Context) -> Measure:
     sides = _rule_sides(cause, ctx)
-    if sides is None:
+    if sides is None or not _is_sum(sides[0]):
         return _rule(cause, ctx)
     rule, (lterms, left), (rterms, right) = sides
     # which side is the table (budget cells) and which the narrative figure
@@ -438,7 +444,7 @@ def _rule(cause: Cause, ctx: Context) -> Measure:
         m.headlines = _headlines_of(ctx, ids)
         return m
     rule, (lterms, left), (rterms, right) = sides
-    money = any(t.startswith("budget.") for _, t in lterms + rterms)
+    money = _is_sum(rule) and any(t.startswith("budget.") for _, t in lterms + rterms)
     gap = _distance(left, right)
     if money:
         m = Measure(_money_score(ctx, gap), "money", money_yuan=gap)
