@@ -235,7 +235,8 @@ MARK_FONT_PROBES_JS = r"""
   const out = {};
   for (const [name, sel] of [['h1', 'h1'], ['table cell', 'td, th'], ['paragraph', 'p'],
                              ['chart text', 'figure.chart svg text']]) {
-    const el = [...document.querySelectorAll(sel)].find(e => han.test(ownText(e)) && e.getClientRects().length);
+    const shown = (e) => e.getClientRects().length && (!e.checkVisibility || e.checkVisibility());
+    const el = [...document.querySelectorAll(sel)].find(e => han.test(ownText(e)) && shown(e));
     if (el) { el.setAttribute('data-font-probe', name); out[name] = ownText(el); }
   }
   return out;
@@ -478,7 +479,7 @@ def every(visits, kind: str | None = None):
 
 def test_every_page_loads_without_console_errors(visits):
     """Every page (index, overview, each district) loads with no console error or uncaught exception."""
-    assert len(visits["desktop"]) >= 10
+    assert len(visits["desktop"]) >= 3 and "overview.html" in visits["desktop"]
     bad = {where: seen["errors"] for where, seen in every(visits) if seen["errors"]}
     assert not bad, f"console errors: {bad}"
 
@@ -818,11 +819,14 @@ def test_single_file_links_work_inside_it(site, browser):
 
 
 def test_overview_prints_to_an_a4_pdf_offline(site, tmp_path):
-    """``closeout build --pdf`` prints the overview with the same headless Chromium (present.pdf.print_pdf):
-    an A4 PDF with pages, written atomically beside nothing else."""
-    from analysis.present.pdf import print_pdf
-
-    target = print_pdf(site / "overview.html", tmp_path / "overview.pdf")
+    """``closeout build --pdf`` prints the overview with the same headless Chromium (present.pdf.print_pdf, run
+    in its own process as the command runs it): an A4 PDF with pages, written atomically."""
+    target = tmp_path / "overview.pdf"
+    code = (
+        "import sys; from pathlib import Path; from analysis.present.pdf import print_pdf; "
+        "print_pdf(Path(sys.argv[1]), Path(sys.argv[2]))"
+    )
+    subprocess.run([sys.executable, "-c", code, str(site / "overview.html"), str(target)], check=True, timeout=300)
     data = target.read_bytes()
     assert data[:5] == b"%PDF-" and len(re.findall(rb"/Type\s*/Page\b(?!s)", data)) > 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["overview.pdf"]

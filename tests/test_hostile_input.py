@@ -113,7 +113,7 @@ T = "data/mini/report.toml"
 M = "data/mini/metrics.csv"
 X = "data/mini/exclusions.csv"
 KEYS = ("id, source, source_sha256, title_zh, title_en, organisation_zh, organisation_en, period_start, period_end, "
-        "grant_figure_id")
+        "grant_figure_id, status")
 TEXT = "a text in double quotes (a TOML string)"
 DATE = "a TOML date such as 2020-01-25 (without quotes)"
 SRC = 'source = "../raw/mini.txt"'
@@ -464,6 +464,15 @@ CASES += [
          then=lambda r: "metric" in r.metrics.columns),
     Case("repeated_column", [("places.csv", "name_en,parent_id,note", "name_en,parent_id,name_en")],
          expect=[f"{P}, row 1, column name_en: expected each column once, found a repeated column name"]),
+    Case("excel_trailing_empty_columns", write=lambda f: (f / "places.csv").write_text(
+        "\n".join(line + ",," for line in (f / "places.csv").read_text(encoding="utf-8").splitlines()) + "\n",
+        encoding="utf-8"), then=lambda r: list(r.places.columns)[-1] == "note"),
+    Case("trailing_cells_with_text_are_extra", [("places.csv", "Jinjiang District,chengdu,", "Jinjiang District,chengdu,,x")],
+         expect=[f"{P}, row 3: expected 6 cells like the header, found 7 cells"]),
+    Case("column_name_with_line_break", [("places.csv", "name_en,", '"name\nen",')],
+         expect=[f"{P}, row 1, column name_en: expected a column named name_en, found no such column in the header",
+                 f"{P}, row 1, column name\\nen: expected only the columns place_id, level, name_zh, name_en, "
+                 "parent_id, note, found an unexpected column 'name\\nen' (did you mean name_en?)"]),
     Case("bidi_and_zero_width_in_name", [("places.csv", "锦江区,Jinjiang", "锦江\u202e区\u200b,Jinjiang")],
          then=lambda r: "锦江\u202e区\u200b" in set(r.places["name_zh"])),
     Case("formula_in_label", [("metrics.csv", "入户,Households visited", '入户,"=HYPERLINK(""http://x"")"')],

@@ -8,6 +8,19 @@ from dataclasses import dataclass
 PROBLEM_LIMIT = 20
 
 
+#: Characters that break a line (str.splitlines splits on each), shown escaped so a problem stays one line.
+_LINE_BREAKS = {c: repr(c)[1:-1] for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
+
+
+def one_line(text: str) -> str:
+    r"""``text`` with its line breaks escaped (a column name or cell may hold one).
+
+    >>> print(one_line("column 0\n0: expected"))
+    column 0\n0: expected
+    """
+    return text.translate(str.maketrans(_LINE_BREAKS)) if any(c in text for c in _LINE_BREAKS) else text
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with the input, located as precisely as the input allows.
@@ -40,7 +53,7 @@ class Problem:
             where += f", {self.row_label} {self.row}"
         if self.column is not None:
             where += f", {self.column_label} {self.column}"
-        return f"{where}: expected {self.expected}, found {self.found}"
+        return one_line(f"{where}: expected {self.expected}, found {self.found}")
 
     @property
     def group(self) -> tuple[str, str | None, str]:

@@ -192,7 +192,8 @@ TABLES: tuple[Table, ...] = (
 #: Optional in every table; an empty cell or a missing column means confirmed.
 ROW_STATUSES = ("draft", "confirmed")
 TABLES = tuple(
-    dataclasses.replace(t, fields=t.fields + (_enum("status", ROW_STATUSES, nullable=True, required=False),))
+    t if "status" in t.columns  # reviews.csv: its status is the evaluator's decision, not a row's review state
+    else dataclasses.replace(t, fields=t.fields + (_enum("status", ROW_STATUSES, nullable=True, required=False),))
     for t in TABLES
 )
 
@@ -207,6 +208,7 @@ REPORT_META = Table("report", (
     _text("title_zh"), _text("title_en"), _text("organisation_zh"), _text("organisation_en"),
     Field("period_start", kind="date"), Field("period_end", kind="date"),
     _id("grant_figure_id", FIGURE_ID_PATTERN),
+    _enum("status", ROW_STATUSES, required=False),  # "draft" while closeout draft's proposal is unconfirmed
 ), description="what the report is and where its source text lies")
 
 _DTYPES = {"str": pd.StringDtype(), "float": "float64", "int": "Int64", "bool": "boolean",

@@ -389,7 +389,7 @@ def hbar_chart(
         _spaced(ax)
         texts = value_texts or [present.fmt_number(v, lang) for v in values]
         top = max([v for v in values if not math.isnan(v)] + [reference or 0, 0]) or 1
-        room = _room(values, texts, 10.5, _left_margin(labels, lang), floor=top * 1.05)
+        room = _room(values, texts, 10.5, _left_margin(labels, lang), floor=top * 1.12)
         ax.set_xlim(0, max(room, xmax or 0))
         for y, v, text in zip(ys, values, texts):
             ax.text(v, y, f" {text}", va="center", ha="left", fontsize=10.5)

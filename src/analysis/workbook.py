@@ -15,6 +15,7 @@ the workbook's own folder.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import os
@@ -132,7 +133,9 @@ def folder_to_workbook(folder: str | Path, out: str | Path, *, overwrite: bool =
         ws.freeze_panes = "A2"
         if "status" in header:
             letter = ws.cell(row=1, column=header.index("status") + 1).column_letter
-            rule = DataValidation(type="list", formula1='"draft,confirmed"', allow_blank=True)
+            # reviews.csv's status is the evaluator's decision; every other table's is a row's review state
+            values = model.REVIEW_STATUSES if table.name == "reviews" else model.ROW_STATUSES
+            rule = DataValidation(type="list", formula1=f'"{",".join(values)}"', allow_blank=True)
             rule.add(f"{letter}2:{letter}{max(len(rows), 2) + 1000}")
             ws.add_data_validation(rule)
         for c, name in enumerate(header, start=1):
@@ -310,7 +313,7 @@ def validate_workbook(path: str | Path, *, completeness: bool = False, limit: in
             file = name
         found_text = p.found.replace(prefix, "")
         expected = p.expected.replace("report.toml", f"the {REPORT_SHEET} sheet")
-        mapped.append(Problem(file, p.row, p.column, expected, found_text))
+        mapped.append(dataclasses.replace(p, file=file, expected=expected, found=found_text))  # keeps Omitted
     problems = problems + mapped
     if report is not None:
         report.path = path

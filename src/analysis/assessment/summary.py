@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.assessment.numbers import num
+from analysis.assessment.numbers import num, section_text
 
 LANGS = ("zh", "en")
 
@@ -26,6 +26,7 @@ _T = {
         "targets": "目标：",
         "target": "  {label}：完成 {achieved}，为目标的 {ratio}。{why}",
         "issues": "事项（按重要性排序）：",
+        "questions": "待询问机构的问题：",
         "stale": "过期的审阅记录（事项已不存在）：{ids}",
     },
     "en": {
@@ -34,12 +35,13 @@ _T = {
         "execution {ep} (printed) / {er} (lines)",
         "correction": "Likely correction: {why}",
         "line": "  {name} {var} yuan ({pct}) — {ex}",
-        "explained": "explained in section {section}: 「{quote}」",
+        "explained": "explained in {section}: 「{quote}」",
         "unexplained": "the report gives no explanation",
         "not_needed": "no explanation needed under the profile",
         "targets": "Targets:",
         "target": "  {label}: {achieved} achieved, {ratio}. {why}",
         "issues": "Issues (ranked):",
+        "questions": "Questions for the grantee:",
         "stale": "Stale reviews (their issue no longer exists): {ids}",
     },
 }
@@ -80,7 +82,8 @@ def summary_text(a, report, lang: str) -> str:
             lines.append(t["correction"].format(why=b["correction"][f"why_{lang}"]))
         for line in b["lines_needing_explanation"]:
             if line["explained"]:
-                ex = t["explained"].format(section=line["section"], quote=line["explanation_quote"])
+                where = section_text(line["section"], lang) if line["section"] else ""
+                ex = t["explained"].format(section=where, quote=line["explanation_quote"])
             else:
                 ex = t["unexplained"]
             if not line.get("needs_explanation", True):
@@ -110,6 +113,7 @@ def summary_text(a, report, lang: str) -> str:
         lines.append("")
     lines.append(t["issues"])
     lines += issue_lines(a, lang)
+    lines += ["", t["questions"], *question_lines(a, lang)]
     if a.stale_reviews:
         lines += ["", t["stale"].format(ids=", ".join(s["issue_id"] for s in a.stale_reviews))]
     return "\n".join(lines)

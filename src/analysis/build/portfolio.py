@@ -1,12 +1,13 @@
 """The portfolio index of a batch build (``closeout build DIR [DIR …]``): one row per grant, linking each
 report's pages, written as ``OUT/index.html`` from the Jinja2 template ``closeout/portfolio.html.j2``.
 
-Per grant: the period, the grant as the report prints it (its ``grant_figure_id`` figure), the targets met
-(:func:`analysis.metrics.target_attainment`: attainment ≥ 100 %; targets without a comparable achievement are
-counted apart, never as met), the budget execution (:func:`analysis.metrics.budget_variance`, the total
-row), and the open issues by severity: from :func:`analysis.assessment.assess` when that package is
-installed (its open and queried issues: high / medium / low), otherwise the consistency findings of
-:func:`analysis.checks.run_checks` by severity (:func:`open_issues` is the one hook to change). A report that
+Per grant: the period, the grant as the report prints it (its ``grant_figure_id`` figure), the targets met,
+the budget execution (:func:`analysis.metrics.budget_variance`, the total row, as the report's own index
+shows it), and the open issues by severity. When :mod:`analysis.assessment` is installed, targets met are its
+``is_met`` verdicts (approximate figures and unit caveats weighed; unknown ones counted apart, never as met)
+and the issues its open and queried issues (high / medium / low); otherwise the targets come from
+:func:`analysis.metrics.target_attainment` (attainment ≥ 100 %) and the issues are the consistency findings
+of :func:`analysis.checks.run_checks` by severity (:func:`open_issues` is the one hook to change). A report that
 failed is listed with its one-line error and no numbers.
 """
 
@@ -95,13 +96,21 @@ def label(key: str, lang: str, **values) -> str:
     return text.format(**values) if values else text
 
 
-def open_issues(report, profile: str, findings: pd.DataFrame | None) -> tuple[str, dict[str, int]]:
+def _assessment(report, profile: str):
+    """``analysis.assessment.assess(report, profile)`` when that package is installed, else None."""
+    if importlib.util.find_spec("analysis.assessment") is None:
+        return None
+    from analysis.assessment import assess
+
+    return assess(report, profile=profile)
+
+
+def open_issues(report, profile: str, findings: pd.DataFrame | None, assessment=None) -> tuple[str, dict[str, int]]:
     """(source, counts by severity) of a report's open issues: ``assessment`` (analysis.assessment.assess,
     issues whose status is open or queried) when that package exists, else ``findings`` (the checks)."""
-    if importlib.util.find_spec("analysis.assessment") is not None:
-        from analysis.assessment import assess
-
-        issues = assess(report, profile=profile).issues
+    assessment = _assessment(report, profile) if assessment is None else assessment
+    if assessment is not None:
+        issues = assessment.issues
         issues = issues[issues["status"].isin(["open", "queried"])]
         counts = issues["severity"].value_counts()
         return "assessment", {s: int(counts.get(s, 0)) for s in SEVERITIES["assessment"]}
@@ -123,16 +132,23 @@ def grant_row(report, profile: str, findings: pd.DataFrame | None, lang: str) ->
     figures = report.figures.set_index("figure_id")
     grant_id = report.meta.get("grant_figure_id")
     size = figures.loc[grant_id, "value"] if grant_id in figures.index else None
-    attainment = metrics.target_attainment(report)
-    ratio = attainment["attainment_ratio"]
-    comparable = ratio.notna()
-    targets = label("targets", lang, met=int((ratio[comparable] >= 1).sum()), total=len(attainment))
+    assessment = _assessment(report, profile)
+    if assessment is not None:  # the assessment's verdict: approximate figures and unit caveats weighed
+        attainment = assessment.targets
+        verdict = attainment["is_met"]
+        met, comparable = int((verdict == True).sum()), verdict.notna()  # noqa: E712 - None is unknown
+    else:
+        attainment = metrics.target_attainment(report)
+        ratio = attainment["attainment_ratio"]
+        comparable = ratio.notna()
+        met = int((ratio[comparable] >= 1).sum())
+    targets = label("targets", lang, met=met, total=len(attainment))
     if (~comparable).any():
         targets += label("targets.uncomparable", lang, n=int((~comparable).sum()))
     variance = metrics.budget_variance(report, profile)
     total = variance[variance["level"] == "total"]
     execution = present.fmt_pct(total["execution_rate"].iloc[0], lang) if len(total) else label("not_reported", lang)
-    source, counts = open_issues(report, profile, findings)
+    source, counts = open_issues(report, profile, findings, assessment)
     return {
         "period": f"{present.fmt_date(start, lang)} – {present.fmt_date(end, lang)}",
         "size": present.fmt_number(size, lang) if size is not None else label("not_reported", lang),

@@ -104,8 +104,10 @@ def _path_at(paths: list[tuple[int, str]], offset: int) -> str:
     return paths[max(i, 0)][1] if paths else HEADER
 
 
-def shortest_quote(text: str, sections, section: str, start: int, end: int) -> str:
-    """The shortest text around ``text[start:end]``, inside its line, that occurs once in its section.
+def shortest_quote(text: str, sections, section: str, start: int, end: int, mention: str | None = None) -> str:
+    """The shortest text around ``text[start:end]``, inside its line, that occurs once in its section (and,
+    with ``mention``, in which the extractor still sees that mention: 一、 rather than a bare 一, so that
+    validation finds the excluded mention in its quote).
 
     Longer quotes add characters before the number first (its label). Falls back to the whole line.
 
@@ -124,9 +126,16 @@ def shortest_quote(text: str, sections, section: str, start: int, end: int) -> s
             quote = text[s:e]
             if quote != quote.strip() or not quote:
                 continue
-            if len(find_quote(text, sections, section, quote)) == 1:
+            if len(find_quote(text, sections, section, quote)) == 1 and (
+                mention is None or _sees(quote, mention)
+            ):
                 return quote
     return text[line_start:line_end].strip()
+
+
+def _sees(quote: str, mention: str) -> bool:
+    """Whether the extractor finds ``mention`` in ``quote`` on its own."""
+    return mention.strip() in {t.strip() for t in extract_mentions(quote)["text"]}
 
 
 # --- report.toml ----------------------------------------------------------------------------------------
@@ -324,20 +333,20 @@ def propose(text: str, report_id: str, source: str) -> Draft:
             note = "a percentage: the data model has no percent unit; transcribe it by hand if it matters" \
                 if m.kind == "percent" else None
             exclusions.append({"section": top, "text": m.text,
-                               "quote": shortest_quote(text, sections, top, m.start, m.end),
+                               "quote": shortest_quote(text, sections, top, m.start, m.end, m.text),
                                "reason": reason, "note": note, "status": DRAFT})
             continue
         if in_budget(m.start):
             continue  # a cell of the budget table
         if skip := not_a_figure(m):
             exclusions.append({"section": top, "text": m.text,
-                               "quote": shortest_quote(text, sections, top, m.start, m.end),
+                               "quote": shortest_quote(text, sections, top, m.start, m.end, m.text),
                                "reason": skip[0], "note": skip[1], "status": DRAFT})
             continue
         word, unit_end = measure_word(text, m.end)
         if not word and not re.search(r"[0-9]", m.text):  # 三轮车: a Chinese numeral inside a name
             exclusions.append({"section": top, "text": m.text,
-                               "quote": shortest_quote(text, sections, top, m.start, m.end + 1),
+                               "quote": shortest_quote(text, sections, top, m.start, m.end + 1, m.text),
                                "reason": "name", "note": "a Chinese numeral with no measure word: part of a name?",
                                "status": DRAFT})
             continue

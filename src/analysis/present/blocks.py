@@ -594,7 +594,9 @@ def budget_block(
     convention, the rule applied, then the table."""
     parts = [para(t("budget.sign", lang), "note")]
     if budget:
-        parts.insert(0, render("budget_head", items=budget_facts(budget, lang, variance)))
+        parts.insert(
+            0, render("budget_head", lead=t("summary.budget_link", lang), items=budget_facts(budget, lang, variance))
+        )
     if profile:
         from analysis.present.labels import profile_label
 

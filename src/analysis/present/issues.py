@@ -110,6 +110,8 @@ def evidence_table(evidence: list[dict], lang: str) -> tuple[list[str], list[lis
         return [], []
     keys = list(dict.fromkeys(k[:-3] if k.endswith(("_zh", "_en")) else k for k in evidence[0]))
     keys = [k for k in keys if has_label(f"evidence.{k}")]
+    if not keys:
+        return [], []
     rows = []
     for row in evidence:
         cells = []

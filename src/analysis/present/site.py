@@ -105,7 +105,7 @@ def _section(name: str, html: str, names: set[str]) -> str:
         return match.group(0)
 
     body = _ID.sub(new_id, body)
-    body = _HREF.sub(lambda m: new_href(m) if not m.group(0).startswith('href="#c') else m.group(0), body)
+    body = _HREF.sub(new_href, body)
     return f'<section class="page" id="page-{name}">\n{body}\n</section>'
 
 
