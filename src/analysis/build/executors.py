@@ -44,6 +44,7 @@ WARM_IMPORTS = (
     "analysis.metrics",
     "analysis.plots",
     "analysis.present",
+    "analysis.assessment",
 )
 FRESH_MODULES = ("analysis",)
 
