@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-REPORT ?= data/anxin-plan-2020
+# every report folder under data/ (a folder with a report.toml); REPORT=data/x builds one
+REPORT ?= $(patsubst %/report.toml,%,$(sort $(wildcard data/*/report.toml)))
 OUT ?= outputs
 PLACES ?= 10 50 200
 NAIVE_MAX ?= 50
@@ -31,11 +32,11 @@ browser: ## install Chromium for the real-browser tests if missing (Debian/Ubunt
 test: setup ## run every test: unit, doctests, validation of the data, notebooks and a full build
 	$(PY) -m pytest
 
-report: $(STAMP) fonts ## build every report for the default data into outputs/ (REPORT=… OUT=… to change)
+report: $(STAMP) fonts ## build every report under data/ into outputs/ (REPORT=… OUT=… to change)
 	$(VENV)/bin/closeout build $(REPORT) --out $(OUT)
 
-validate: $(STAMP) ## check the default report folder against the schema and the source text
-	$(VENV)/bin/closeout validate $(REPORT)
+validate: $(STAMP) ## check every report folder against the schema and the source text
+	@for r in $(REPORT); do $(VENV)/bin/closeout validate $$r || exit $$?; done
 
 lint: $(STAMP) ## run ruff over the code (also part of make test)
 	$(VENV)/bin/ruff check src tests benchmarks

@@ -1,20 +1,27 @@
-"""Benchmark `closeout build` against the naive papermill + nbconvert loop and the compute floor.
+"""Benchmark `closeout build` against the naive loop, the embedded-engine pool (the peer) and the compute floor.
 
-    .venv/bin/python benchmarks/bench.py                       # N = 10 50 200, 3 runs each (long: see README)
-    .venv/bin/python benchmarks/bench.py --places 10 50 --repeat 3 --json bench.json
+    .venv/bin/python benchmarks/bench.py                       # the seed, N = 50 200, 3 runs each (long)
+    .venv/bin/python benchmarks/bench.py --places seed 50 --repeat 3 --json bench.json
+    .venv/bin/python benchmarks/bench.py --places seed --methods build,peer,one --repeat 5
 
-For each N a synthetic report with N district-level places is generated (benchmarks/synth.py; it passes
-`closeout validate`). Then, in one run, alternating the order of the methods from one repetition to the next:
+For each size a report is taken: ``seed`` is data/anxin-plan-2020, a number N a synthetic report with N
+district-level places (benchmarks/synth.py; it passes `closeout validate`). Then, in one run, alternating the
+order of the methods from one repetition to the next:
 
 - naive   the `papermill` command, then `jupyter nbconvert --to html --no-input`, per page (overview + N places)
+- peer    papermill with ploomber-engine's in-process ``embedded`` engine in a 2-process pool, nbconvert
+          in-process (benchmarks/peer.py): the best simple alternative a skilled user would write
 - build1  `closeout build --workers 1`
 - build   `closeout build` with the default number of workers (the CPU count)
+- one     `closeout build --place ID` for the first place (a one-page rebuild)
 - floor   the same analysis and charts in one plain Python process, no kernel (benchmarks/floor.py)
 
 Each method runs as its own process tree; its wall time and peak memory (the largest sum of the RSS of every
-process of the tree, sampled every 50 ms) are recorded. The summary gives medians, naive ÷ build, the
-per-place marginal cost (the slope between consecutive N) against the floor's, the growth from N = 50 to
-N = 200, and the targets of the issue.
+process of the tree, sampled every 50 ms) and CPU time (user + system of the whole tree, from the kernel's
+accounting of waited-for children) are recorded. The summary gives medians, every ratio (naive ÷ build,
+peer ÷ build, CPU per page ÷ the floor's), the per-place marginal cost (the slope between consecutive N)
+against the floor's, the growth from N = 50 to N = 200, and the targets of the issue. The machine may be
+shared: the load average at the start is printed, and alternating the methods spreads other work over all.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import datetime as dt
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -42,13 +50,22 @@ sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
 
-METHODS = ("naive", "build1", "build", "floor")
+METHODS = ("naive", "peer", "base", "base_one", "kernel", "build1", "build", "one", "floor")
 LABELS = {
     "naive": "naive loop (papermill + nbconvert CLIs)",
+    "peer": "embedded-engine pool (2 processes)",
     "build1": "closeout build --workers 1",
     "build": "closeout build (default workers)",
+    "base": "baseline closeout build (--baseline tree)",
+    "base_one": "baseline closeout build --place ID",
+    "kernel": "closeout build --engine kernel",
+    "one": "closeout build --place ID (one page)",
     "floor": "compute floor (plain Python)",
 }
+SEED = ROOT / "data" / "anxin-plan-2020"
+BASELINE: Path | None = None  # --baseline: the source tree of the commit to compare with
+# ploomber's telemetry and version check: off (the benchmark runs without network)
+QUIET = {"PLOOMBER_STATS_ENABLED": "false", "PLOOMBER_VERSION_CHECK_DISABLED": "true"}
 
 
 class PeakMemory:
@@ -88,15 +105,18 @@ class PeakMemory:
         self._thread.join()
 
 
-def run(cmd: list[str], mem: PeakMemory, log) -> None:
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=_env())
+def run(cmd: list[str], mem: PeakMemory, log, pythonpath: Path | None = None) -> None:
+    env = _env()
+    if pythonpath is not None:  # another commit's source tree first on the path (its notebooks beside it)
+        env["PYTHONPATH"] = str(pythonpath / "src")
+    proc = subprocess.Popen(cmd, cwd=pythonpath or ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     mem.watch(proc.pid)
     if proc.wait() != 0:
         raise RuntimeError(f"failed ({proc.returncode}): {' '.join(cmd)}")
 
 
 def _env() -> dict:
-    env = dict(os.environ)
+    env = {**os.environ, **QUIET}
     env.pop("JUPYTER_PATH", None)
     return env
 
@@ -113,6 +133,7 @@ def run_method(method: str, report: Path, out: Path, places: list[str], log) -> 
         (p, "notebooks/district.ipynb", ["-p", "place_id", p]) for p in places
     ]
     started = time.perf_counter()
+    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
     with PeakMemory() as mem:
         if method == "naive":
             for name, notebook, extra in pages:
@@ -125,14 +146,29 @@ def run_method(method: str, report: Path, out: Path, places: list[str], log) -> 
                 )
                 run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", "--output-dir", str(out),
                      str(executed)], mem, log)
-        elif method in ("build1", "build"):
+        elif method in ("build1", "build", "one"):
             cmd = [str(BIN / "closeout"), "build", str(report), "--out", str(out)]
-            run(cmd + (["--workers", "1"] if method == "build1" else []), mem, log)
+            extra = {"build1": ["--workers", "1"], "build": [], "one": ["--place", places[0]]}[method]
+            run(cmd + extra, mem, log)
+        elif method in ("base", "base_one"):
+            if BASELINE is None:
+                raise SystemExit("methods base/base_one need --baseline SRC (a source tree of another commit)")
+            cmd = [sys.executable, "-m", "analysis", "build", str(report), "--out", str(out)]
+            run(cmd + (["--place", places[0]] if method == "base_one" else []), mem, log, pythonpath=BASELINE)
+        elif method == "kernel":
+            run([str(BIN / "closeout"), "build", str(report), "--out", str(out), "--engine", "kernel"], mem, log)
+        elif method == "peer":
+            run([sys.executable, str(HERE / "peer.py"), str(report), "--out", str(out), "--workers", "2"], mem, log)
         elif method == "floor":
             run([sys.executable, str(HERE / "floor.py"), str(report), "--out", str(out)], mem, log)
         else:
             raise ValueError(method)
-    return {"seconds": time.perf_counter() - started, "peak_mb": mem.peak / 2**20, "output_mb": folder_size(out) / 2**20}
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_s = (after.ru_utime - cpu.ru_utime) + (after.ru_stime - cpu.ru_stime)
+    pages = 2 if method in ("one", "base_one") else len(places) + 1
+    return {"seconds": seconds, "cpu_s": cpu_s, "pages": pages, "peak_mb": mem.peak / 2**20,
+            "output_mb": folder_size(out) / 2**20}
 
 
 def machine() -> dict:
@@ -159,89 +195,137 @@ def median(values):
     return statistics.median(values) if values else None
 
 
-def summarise(results: dict, places: list[int]) -> dict:
-    """Medians, ratios, marginal costs and linearity from the raw runs."""
-    med = {n: {m: median([r["seconds"] for r in runs]) for m, runs in by.items() if runs} for n, by in results.items()}
-    mem = {n: {m: median([r["peak_mb"] for r in runs]) for m, runs in by.items() if runs} for n, by in results.items()}
-    out = {"median_seconds": med, "median_peak_mb": mem, "ratio_naive": {}, "marginal": {}, "growth_50_200": {}}
-    for n in places:
+def _per_page(runs: list[dict]) -> float | None:
+    return median([r["cpu_s"] / r["pages"] for r in runs]) if runs else None
+
+
+def summarise(results: dict, sizes: list) -> dict:
+    """Medians, every ratio, marginal costs and linearity from the raw runs (keys: the sizes as strings)."""
+    med, cpu, mem, ratios = {}, {}, {}, {}
+    for n, by in results.items():
+        med[n] = {m: median([r["seconds"] for r in runs]) for m, runs in by.items() if runs}
+        cpu[n] = {m: _per_page(runs) for m, runs in by.items() if runs}
+        mem[n] = {m: median([r["peak_mb"] for r in runs]) for m, runs in by.items() if runs}
+        ratio = ratios.setdefault(n, {})
         for m in ("build1", "build"):
-            if med[n].get("naive") and med[n].get(m):
-                out["ratio_naive"].setdefault(str(n), {})[m] = med[n]["naive"] / med[n][m]
-    for a, b in zip(places, places[1:]):
+            for other in ("naive", "peer"):
+                if med[n].get(other) and med[n].get(m):
+                    ratio[f"{other} ÷ {m} (wall)"] = med[n][other] / med[n][m]
+            if cpu[n].get(m) and cpu[n].get("floor"):
+                ratio[f"{m} ÷ floor (CPU per page)"] = cpu[n][m] / cpu[n]["floor"]
+        for m, base in (("build", "base"), ("one", "base_one"), ("kernel", "base"), ("build", "kernel")):
+            if med[n].get(m) and med[n].get(base):
+                ratio[f"{base} ÷ {m} (wall)"] = med[n][base] / med[n][m]
+        if cpu[n].get("peer") and cpu[n].get("floor"):
+            ratio["peer ÷ floor (CPU per page)"] = cpu[n]["peer"] / cpu[n]["floor"]
+    out = {"median_seconds": med, "median_cpu_per_page_s": cpu, "median_peak_mb": mem, "ratios": ratios,
+           "marginal": {}, "growth_50_200": {}}
+    numeric = [n for n in sizes if str(n).isdigit()]
+    for a, b in zip(numeric, numeric[1:]):
         key = f"{a}->{b}"
         for m in METHODS:
-            if med[a].get(m) is not None and med[b].get(m) is not None:
-                out["marginal"].setdefault(key, {})[m] = (med[b][m] - med[a][m]) / (b - a)
-    if 50 in med and 200 in med:
+            if med[str(a)].get(m) is not None and med[str(b)].get(m) is not None:
+                out["marginal"].setdefault(key, {})[m] = (med[str(b)][m] - med[str(a)][m]) / (int(b) - int(a))
+    if "50" in med and "200" in med:
         for m in METHODS:
-            if med[50].get(m) and med[200].get(m):
-                out["growth_50_200"][m] = med[200][m] / med[50][m]
+            if med["50"].get(m) and med["200"].get(m):
+                out["growth_50_200"][m] = med["200"][m] / med["50"][m]
     return out
 
 
-def table(results: dict, summary: dict, places: list[int], info: dict) -> str:
-    med, mem = summary["median_seconds"], summary["median_peak_mb"]
+def table(results: dict, summary: dict, sizes: list, info: dict) -> str:
+    med, cpu, mem = summary["median_seconds"], summary["median_cpu_per_page_s"], summary["median_peak_mb"]
     lines = [
         f"Measured {info['date']} on {info['cpu']}, {info['cpus']} CPUs, {info['ram_gb']} GB RAM, {info['os']}, "
-        f"Python {info['python']} (load average at start {info['load_average_at_start']}); "
-        f"median of {info['repeat']} alternating runs per method.",
+        f"Python {info['python']} (load average at start {info['load_average_at_start']}, at end "
+        f"{info.get('load_average_at_end')}); median of {info['repeat']} alternating runs per method.",
         "",
-        "| places | method | wall time (s) | runs (s) | peak memory (MB) | output (MB) | naive ÷ this |",
-        "|---:|---|---:|---|---:|---:|---:|",
+        "| report | method | wall time (s) | runs (s) | CPU per page (s) | peak memory (MB) | output (MB) "
+        "| peer ÷ this | naive ÷ this |",
+        "|---|---|---:|---|---:|---:|---:|---:|---:|",
     ]
-    for n in places:
+    for n in map(str, sizes):
         for m in METHODS:
             runs = results[n].get(m) or []
             if not runs:
                 continue
-            ratio = med[n]["naive"] / med[n][m] if med[n].get("naive") and m != "naive" else None
+            whole = m not in ("peer", "naive", "floor", "one", "base_one")
+            peer = med[n]["peer"] / med[n][m] if med[n].get("peer") and whole else None
+            naive = med[n]["naive"] / med[n][m] if med[n].get("naive") and whole else None
             each = ", ".join(f"{r['seconds']:.1f}" for r in runs)
             lines.append(
-                f"| {n} | {LABELS[m]} | {med[n][m]:.1f} | {each} | "
-                f"{mem[n][m]:.0f} | {median([r['output_mb'] for r in runs]):.1f} | "
-                f"{'' if ratio is None else f'{ratio:.1f}×'} |"
+                f"| {'seed' if n == 'seed' else f'synthetic, {n} places'} | {LABELS[m]} | {med[n][m]:.1f} | {each} | "
+                f"{cpu[n][m]:.2f} | {mem[n][m]:.0f} | {median([r['output_mb'] for r in runs]):.1f} | "
+                f"{'' if peer is None else f'{peer:.2f}×'} | {'' if naive is None else f'{naive:.1f}×'} |"
             )
-    lines += ["", "| per-place marginal cost (s/place) | " + " | ".join(LABELS[m] for m in METHODS) + " |",
-              "|---|" + "---:|" * len(METHODS)]
-    for key, by in summary["marginal"].items():
-        lines.append(f"| N {key} | " + " | ".join(f"{by[m]:.2f}" if m in by else "—" for m in METHODS) + " |")
+    lines += ["", "| report | ratio | value |", "|---|---|---:|"]
+    for n in map(str, sizes):
+        for key, value in summary["ratios"].get(n, {}).items():
+            lines.append(f"| {n} | {key} | {value:.2f}× |")
+    if summary["marginal"]:
+        lines += ["", "| per-place marginal cost (s/place) | " + " | ".join(LABELS[m] for m in METHODS) + " |",
+                  "|---|" + "---:|" * len(METHODS)]
+        for key, by in summary["marginal"].items():
+            lines.append(f"| N {key} | " + " | ".join(f"{by[m]:.2f}" if m in by else "—" for m in METHODS) + " |")
     if summary["growth_50_200"]:
         lines += ["", "Growth from 50 to 200 places (cost at 200 ÷ cost at 50; linear would be ≤ 4.4): "
                   + ", ".join(f"{LABELS[m]} {v:.2f}×" for m, v in summary["growth_50_200"].items())]
     return "\n".join(lines)
 
 
-def targets(summary: dict, places: list[int]) -> list[str]:
-    med, out = summary["median_seconds"], []
-    if 50 in med and med[50].get("naive") and med[50].get("build"):
-        r = med[50]["naive"] / med[50]["build"]
-        out.append(f"{'PASS' if r >= 5 else 'FAIL'}  closeout build ≥ 5× faster than the naive loop at N = 50: {r:.1f}×")
-    last = list(summary["marginal"].items())[-1:] if summary["marginal"] else []
-    for key, by in last:
-        for m in ("build1", "build"):
-            if m in by and by.get("floor"):
-                r = by[m] / by["floor"]
-                out.append(f"{'PASS' if r <= 1.5 else 'FAIL'}  per-place marginal cost ({LABELS[m]}, N {key}) ≤ 1.5× the "
-                           f"compute floor's: {by[m]:.2f} s vs {by['floor']:.2f} s = {r:.2f}×")
+def _check(ok: bool, text: str) -> str:
+    return f"{'PASS' if ok else 'FAIL'}  {text}"
+
+
+def targets(summary: dict, sizes: list) -> list[str]:
+    """The targets of issue 12 (and the earlier ones) that this run measured."""
+    med, cpu, out = summary["median_seconds"], summary["median_cpu_per_page_s"], []
+    for n, floor in (("seed", 1.5), ("50", 3.0)):
+        if med.get(n, {}).get("peer") and med[n].get("build"):
+            r = med[n]["peer"] / med[n]["build"]
+            out.append(_check(r >= floor, f"{n}: closeout build ≥ {floor}× faster than the embedded-engine pool: "
+                                          f"{med[n]['build']:.1f} s vs {med[n]['peer']:.1f} s = {r:.2f}×"))
+    if med.get("50", {}).get("naive") and med["50"].get("build"):
+        r = med["50"]["naive"] / med["50"]["build"]
+        out.append(_check(r >= 5, f"closeout build ≥ 5× faster than the naive loop at N = 50: {r:.1f}×"))
+    for n in map(str, sizes):
+        if cpu.get(n, {}).get("build") and cpu[n].get("floor"):
+            r = cpu[n]["build"] / cpu[n]["floor"]
+            out.append(_check(r <= 1.3, f"{n}: CPU per page ≤ 1.3× the compute floor's: {cpu[n]['build']:.2f} s vs "
+                                        f"{cpu[n]['floor']:.2f} s = {r:.2f}×"))
+        if med.get(n, {}).get("one"):
+            out.append(_check(med[n]["one"] <= 2.0, f"{n}: one-page rebuild (--place ID) ≤ 2 s wall: "
+                                                    f"{med[n]['one']:.1f} s"))
     for m in ("build1", "build"):
         g = summary["growth_50_200"].get(m)
         if g is not None:
-            out.append(f"{'PASS' if g <= 4.4 else 'FAIL'}  200 places cost ≤ 4.4× 50 places ({LABELS[m]}): {g:.2f}× "
-                       f"(the floor itself: {summary['growth_50_200'].get('floor', float('nan')):.2f}×)")
+            out.append(_check(g <= 4.4, f"200 places cost ≤ 4.4× 50 places ({LABELS[m]}): {g:.2f}× "
+                                        f"(the floor itself: {summary['growth_50_200'].get('floor', float('nan')):.2f}×)"))
     return out
+
+
+def _size(text: str):
+    if text == "seed" or text.isdigit():
+        return text
+    raise argparse.ArgumentTypeError(f"a size is 'seed' or a number of places, not {text!r}")
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--places", type=int, nargs="+", default=[10, 50, 200])
-    p.add_argument("--repeat", type=int, default=3, help="runs of each method per N (median; default 3)")
+    p.add_argument("--places", type=_size, nargs="+", default=["seed", "50", "200"],
+                   help="report sizes: 'seed' (data/anxin-plan-2020) or a number of synthetic places")
+    p.add_argument("--repeat", type=int, default=3, help="runs of each method per size (median; default 3)")
     p.add_argument("--methods", default=",".join(METHODS), help=f"comma-separated subset of {','.join(METHODS)}")
     p.add_argument("--naive-max", type=int, default=None,
                    help="skip the naive loop above this N (it takes ~7 s a page)")
+    p.add_argument("--peer-max", type=int, default=None, help="skip the embedded-engine pool above this N")
     p.add_argument("--workdir", type=Path, default=None, help="where reports and outputs go (default: a temp dir)")
     p.add_argument("--json", type=Path, default=None, help="also write every run and the summary here")
+    p.add_argument("--baseline", type=Path, default=None,
+                   help="for methods base/base_one: a source tree of another commit (git archive COMMIT | tar -x)")
     args = p.parse_args(argv)
+    global BASELINE
+    BASELINE = args.baseline.resolve() if args.baseline else None
     methods = [m for m in args.methods.split(",") if m]
     unknown = set(methods) - set(METHODS)
     if unknown:
@@ -249,25 +333,29 @@ def main(argv: list[str] | None = None) -> int:
     work = args.workdir or Path(tempfile.mkdtemp(prefix="closeout-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     info = {**machine(), "repeat": args.repeat, "workers_default": os.cpu_count()}
-    print(f"# workdir {work}; {info['cpus']} CPUs; log in {work / 'bench.log'}", flush=True)
-    results: dict[int, dict[str, list[dict]]] = {}
+    print(f"# workdir {work}; {info['cpus']} CPUs; load {info['load_average_at_start']}; log in {work / 'bench.log'}",
+          flush=True)
+    results: dict[str, dict[str, list[dict]]] = {}
+    limits = {"naive": args.naive_max, "peer": args.peer_max}
     with open(work / "bench.log", "ab") as log:
         for n in args.places:
-            report = synth.generate(work, n)
+            report = SEED if n == "seed" else synth.generate(work, int(n))
             subprocess.run([str(BIN / "closeout"), "validate", str(report)], check=True, stdout=subprocess.DEVNULL)
             from analysis import present
             from analysis.load import load_report
 
             places = present.district_ids(load_report(report))
-            wanted = [m for m in methods if not (m == "naive" and args.naive_max is not None and n > args.naive_max)]
+            size = len(places)
+            wanted = [m for m in methods if limits.get(m) is None or size <= limits[m]]
             results[n] = {m: [] for m in wanted}
             for r in range(args.repeat):
                 order = wanted[r % len(wanted):] + wanted[: r % len(wanted)]
                 for m in order:
                     res = run_method(m, report, work / "out" / m, places, log)
                     results[n][m].append(res)
-                    print(f"N={n} run {r + 1}/{args.repeat} {m}: {res['seconds']:.1f} s, peak {res['peak_mb']:.0f} MB",
-                          flush=True)
+                    print(f"{n} run {r + 1}/{args.repeat} {m}: {res['seconds']:.1f} s, CPU {res['cpu_s']:.1f} s, "
+                          f"peak {res['peak_mb']:.0f} MB", flush=True)
+    info["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
     summary = summarise(results, args.places)
     print()
     print(table(results, summary, args.places, info))

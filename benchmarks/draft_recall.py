@@ -59,16 +59,22 @@ def run(reference: Path, source: Path | None = None) -> dict:
         folder = write_draft(draft, source, Path(tmp))
         drafted = time.perf_counter()
         confirm(folder)
-        _, problems = validate_report(folder)
+        drafted_report, problems = validate_report(folder)
         validated = time.perf_counter()
         tables = read_tables(folder)
+        findings = {}
+        if drafted_report is not None:
+            from analysis.draft.recall import findings_overlap
+            from analysis.load import load_report
+
+            findings = findings_overlap(load_report(reference), drafted_report)
     ref_text = decode(ref_source.read_bytes())[0]
     if text != ref_text:  # a .docx/.pdf gives its own text: compare on it (quotes are located in that text)
         ref_text = text
     fields = compare(ref_text, read_tables(reference), tables)
     failing_rows = {(p.file, p.row) for p in problems}
     return {
-        "reference": str(reference), "source": str(source), "fields": fields,
+        "reference": str(reference), "source": str(source), "fields": fields, "findings": findings,
         "drafted_rows": {name: len(frame) for name, frame in tables.items()},
         "problems_after_confirmation": len(problems), "rows_failing_after_confirmation": len(failing_rows),
         "problems": [str(p) for p in problems[:20]],
@@ -90,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     for name, v in result["fields"].items():
         pct = "n/a" if v["pct"] is None else f"{v['pct']:.1f} %"
         print(f"  {name:<52} {pct:>8}  ({v['hit']}/{v['total']})")
+    print("  closeout check on the confirmed draft: the reference's findings it also gives (by figure values)")
+    for name, v in result["findings"].items():
+        print(f"  {name:<52} {v['hit']:>3}/{v['total']:<3} ({v['drafted']} in the draft)")
     print(f"  drafted rows: {', '.join(f'{n} {k}' for k, n in result['drafted_rows'].items())}")
     print(f"  problems after confirmation alone: {result['problems_after_confirmation']}")
     for line in result["problems"]:

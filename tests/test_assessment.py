@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from analysis.assessment import ISSUE_COLUMNS, QUESTION_COLUMNS, assess
+from analysis.assessment import ISSUE_COLUMNS, QUESTION_COLUMNS, assess, issue_ids
 
 ID_LIKE = re.compile(r"\bF\d{3}\b|\b[a-z_]+:[a-z_]+\b|\b[a-z]+_[a-z_]+\b|budget\.[a-z]")
 
@@ -70,8 +70,12 @@ def test_every_issue_is_worded_in_both_languages_without_ids(seed_assessment):
         for key in ("title", "explanation", "impact", "question", "materiality"):
             assert row[f"{key}_zh"].strip() and row[f"{key}_en"].strip(), (row["issue_id"], key)
             assert re.search(r"[\u4e00-\u9fff]", row[f"{key}_zh"])
-        for key in ("title_zh", "title_en", "question_zh", "question_en"):
-            assert not ID_LIKE.search(row[key]), (key, row[key])
+        for key in ("title", "explanation", "impact", "question", "materiality"):
+            for lang in ("zh", "en"):
+                assert not ID_LIKE.search(row[f"{key}_{lang}"]), (key, lang, row[f"{key}_{lang}"])
+        for evidence in row["evidence"]:
+            texts = [v for k, v in evidence.items() if isinstance(v, str) and not k.startswith("quote")]
+            assert not any(ID_LIKE.search(t) for t in texts), evidence
 
 
 def test_ids_are_stable_across_runs(seed):
@@ -167,3 +171,35 @@ def test_evidence_table_of_pairs_largest_gap_first(seed_assessment):
     assert gaps == sorted(gaps, reverse=True)
     assert contradictions[0]["measure_en"] == "Vehicle checks"
     assert "5.3" in conflict["impact_en"] and "5.2" in conflict["impact_en"]  # the target under both readings
+
+
+@pytest.mark.parametrize("folder", ["data/anxin-plan-2020", "tests/reports/qinghe-warm-winter-2022"])
+@pytest.mark.parametrize("profile", ["default", "eu", "foundation"])
+def test_invariants_on_every_report(folder, profile):
+    """On each report of the repository and each profile: every finding in exactly one issue; every issue worded
+    in both languages with no id; its quotes are exact text of the source; severities ordered; questions are the
+    open issues in rank order; JSON-able."""
+    import json
+    from pathlib import Path
+
+    from analysis import checks
+    from analysis.load import load_report
+
+    report = load_report(Path(__file__).resolve().parents[1] / folder)
+    a = assess(report, profile)
+    findings = checks.run_checks(report, profile)
+    assert sorted(f for ids in a.issues["finding_ids"] for f in ids.split(";")) == sorted(findings["check_id"])
+    order = a.issues["severity"].map({"high": 0, "medium": 1, "low": 2})
+    assert list(order) == sorted(order)
+    assert list(a.issues["rank"]) == list(range(1, len(a.issues) + 1))
+    assert list(a.questions["issue_id"]) == list(a.issues["issue_id"])  # no reviews: every question is open
+    assert a.issues["issue_id"].is_unique
+    assert issue_ids(report, profile) == sorted(a.issues["issue_id"])
+    for row in a.issues.to_dict("records"):
+        for key in ("title", "explanation", "impact", "question", "materiality"):
+            assert row[f"{key}_zh"].strip() and row[f"{key}_en"].strip()
+        for key in ("title_zh", "title_en", "question_zh", "question_en"):
+            assert not ID_LIKE.search(row[key]), (key, row[key])
+    for row in a.issues.to_dict("records"):
+        assert row["quotes"] and all(q in report.source_text for q in row["quotes"]), row["issue_id"]
+    json.dumps(a.to_dict(), ensure_ascii=False, allow_nan=False)

@@ -151,6 +151,7 @@ def test_cli_draft_validate_confirm(tmp_path, monkeypatch, capsys):
     assert main(["draft", str(src), "--id", "silver-2021", "--out", "data"]) == 0
     folder = tmp_path / "data" / "silver-2021"
     assert (tmp_path / "data" / "raw" / "silver-2021.txt").read_text(encoding="utf-8") == OTHER_SOURCE
+    assert (tmp_path / "data" / "raw" / "report.txt").read_bytes() == src.read_bytes()  # kept as received
     capsys.readouterr()
     assert main(["validate", str(folder)]) == 2
     err = capsys.readouterr().err.splitlines()
@@ -160,6 +161,9 @@ def test_cli_draft_validate_confirm(tmp_path, monkeypatch, capsys):
     assert "data/silver-2021/figures.csv, row 2, column status: expected confirmed" in "\n".join(err)
     _confirm(folder)
     assert main(["validate", str(folder)]) == 0
+    capsys.readouterr()
+    assert main(["extract", "--report", str(folder), "--unaccounted", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.strip().count("\n") == 0  # every numeric mention is a figure, cell or exclusion
     assert main(["draft", str(src), "--id", "silver-2021", "--out", "data"]) == 2  # never overwrites
     assert "already exists" in capsys.readouterr().err
 

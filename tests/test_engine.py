@@ -230,13 +230,20 @@ def _kernel_children() -> list[psutil.Process]:
 
 @pytest.fixture(scope="module")
 def alone_and_in_batch(tmp_path_factory):
-    """xinjin built alone, and after overview, jinjiang and wuhou in the same warm kernel (one worker)."""
+    """xinjin built alone, and after overview, jinjiang and wuhou in the same warm kernel (one worker, the
+    warm-kernel engine)."""
     engine.register()
     before = dict(engine.STATS)
-    alone = build.build(SEED_REPORT, places=["xinjin"], out=tmp_path_factory.mktemp("alone"), workers=1)
+    alone = build.build(
+        SEED_REPORT, places=["xinjin"], out=tmp_path_factory.mktemp("alone"), workers=1, engine="kernel"
+    )
     after_alone = dict(engine.STATS)
     batch = build.build(
-        SEED_REPORT, places=["jinjiang", "wuhou", "xinjin"], out=tmp_path_factory.mktemp("batch"), workers=1
+        SEED_REPORT,
+        places=["jinjiang", "wuhou", "xinjin"],
+        out=tmp_path_factory.mktemp("batch"),
+        workers=1,
+        engine="kernel",
     )
     return alone, batch, before, after_alone, dict(engine.STATS)
 
@@ -263,11 +270,16 @@ def test_build_stops_its_kernels(alone_and_in_batch):
 
 
 def test_two_worker_builds_leave_no_kernel_and_match_one_worker(alone_and_in_batch, tmp_path):
-    """A --workers 2 build stops the workers' kernels and publishes the same page bytes as one worker."""
+    """--workers 2 builds (in-process workers, and warm-kernel workers) stop what they started and publish
+    the same page bytes as one worker on a warm kernel."""
     _, batch, *_ = alone_and_in_batch
-    two = build.build(SEED_REPORT, places=["jinjiang", "wuhou", "xinjin"], out=tmp_path, workers=2)
+    two = build.build(SEED_REPORT, places=["jinjiang", "wuhou", "xinjin"], out=tmp_path / "a", workers=2)
+    kernels = build.build(
+        SEED_REPORT, places=["jinjiang", "wuhou", "xinjin"], out=tmp_path / "b", workers=2, engine="kernel"
+    )
     for name in ("overview.html", "jinjiang.html", "wuhou.html", "xinjin.html", "index.html"):
         assert (two / name).read_bytes() == (batch / name).read_bytes(), name
+        assert (kernels / name).read_bytes() == (batch / name).read_bytes(), name
     assert not _kernel_children()
 
 

@@ -312,7 +312,7 @@ def test_fractions_are_ratios():
     assert found("百分之二十") == [("百分之二十", 20.0, "percent")]
 
 
-@pytest.mark.parametrize("text", ["一成不变", "三五成群", "成都市", "组成", "第三成员"])
+@pytest.mark.parametrize("text", ["一成不变", "三五成群", "成都市", "组成", "第三成员", "统一成立", "逐一成为", "新成立", "三成功"])
 def test_cheng_words_that_are_no_share(text):
     """Idioms and words with 成 (一成不变, 三五成群, 成都, 成员) give no share."""
     assert [k for _, _, k in found(text) if k == "percent"] == []

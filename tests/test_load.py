@@ -227,3 +227,264 @@ def test_edited_source_is_detected(mini_report):
     raw.write_text(raw.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     (line,) = problems_of(mini_report)
     assert "column source_sha256: expected the SHA-256 of ../raw/mini.txt (data/raw is never edited)" in line
+
+
+# --- values against their quotes --------------------------------------------------------------------
+
+
+def test_value_must_be_printed_in_its_quote(mini_report):
+    """A figure whose value is not a number its own quote prints is rejected, naming what the quote prints."""
+    edit(mini_report, "figures.csv", "入户,12000,", "入户,12001,")
+    assert problems_of(mini_report) == [
+        "data/mini/figures.csv, row 6, column value: expected a number printed in the row's quote (or is_derived true "
+        "with a note saying how it was derived), found 12001, but the quote '入户 12000 户' prints 12000"]
+
+
+@pytest.mark.parametrize("table, old, new, column", [
+    ("figures.csv", "项目预算,30000,", "项目预算,20000,", "value"),  # 3万 is 30000, not 20000
+    ("budget.csv", ",18000.00,19678.5", ",-18000,19678.5", "budget_yuan"),  # the quote prints 18000.00, no sign
+    ("budget.csv", ",-1687.5,,", ",1687.5,,", "remaining_yuan"),  # the quote prints -1687.5
+])
+def test_values_are_compared_after_wan_conversion_sign_included(mini_report, table, old, new, column):
+    """Values are compared with the quote's numbers after 万/千 conversion, and the sign must match too."""
+    edit(mini_report, table, old, new)
+    (line,) = problems_of(mini_report)
+    assert f"column {column}: expected a number printed in the row's quote" in line
+
+
+def test_value_read_off_a_chinese_numeral(mini_report):
+    """A quote printing a Chinese numeral (一万) matches the value 10000."""
+    source = mini_report.parent / "raw" / "mini.txt"
+    source.write_text(source.read_text(encoding="utf-8").replace("10000 户次", "一万户次"), encoding="utf-8")
+    edit(mini_report, "figures.csv", ",10000 户次,", ",一万户次,")
+    assert load_report(mini_report).figures.set_index("figure_id").loc["F003", "value"] == 10000
+
+
+def _add_is_derived(folder, cells: dict[int, str]) -> None:
+    path = folder / "figures.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    out = [lines[0] + ",is_derived"] + [line + "," + cells.get(n, "") for n, line in enumerate(lines[1:], 2)]
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
+def test_derived_figure_needs_a_note(mini_report):
+    """is_derived true lets a value differ from its quote, but only with a note saying how it was derived."""
+    edit(mini_report, "figures.csv", "社工 20 人次,", "社工 20 人次,20 social workers and 1 coordinator (20 + 1)")
+    edit(mini_report, "figures.csv", "社工,20,", "社工,21,")
+    _add_is_derived(mini_report, {5: "true"})
+    assert load_report(mini_report).figures.set_index("figure_id").loc["F004", "value"] == 21
+    edit(mini_report, "figures.csv", "20 social workers and 1 coordinator (20 + 1)", "")
+    assert problems_of(mini_report) == [
+        "data/mini/figures.csv, row 5, column note: expected a note saying how the value was derived from the numbers "
+        "the quote prints (is_derived is true), found an empty cell"]
+
+
+def test_value_max_not_below_value(mini_report):
+    """The upper end of a range (value_max) may not be below value."""
+    edit(mini_report, "figures.csv", "社区,20,,communities", "社区,20,10,communities")
+    assert problems_of(mini_report) == [
+        "data/mini/figures.csv, row 10, column value_max: expected a number >= value (20), the upper end of the "
+        "range, found 10"]
+
+
+# --- booleans, the budget total, reserved ids --------------------------------------------------------
+
+
+@pytest.mark.parametrize("cell", ["yes", "no", "1", "0", "y", "t"])
+def test_booleans_are_exactly_true_or_false(mini_report, cell):
+    """Only true/false (any case) are booleans, as the README says; yes/no/1/0 are rejected."""
+    edit(mini_report, "metrics.csv", "Households visited,true", f"Households visited,{cell}")
+    assert problems_of(mini_report) == [
+        f"data/mini/metrics.csv, row 4, column is_cumulative: expected true or false, found '{cell}'"]
+
+
+def test_booleans_in_any_case(mini_report):
+    """TRUE, True and False are booleans (Excel writes TRUE/FALSE)."""
+    edit(mini_report, "metrics.csv", "Households visited,true", "Households visited,TRUE")
+    edit(mini_report, "metrics.csv", "Grant budget,false", "Grant budget,False")
+    metrics = load_report(mini_report).metrics.set_index("metric")["is_cumulative"]
+    assert bool(metrics["households_visited"]) and not bool(metrics["grant_budget_yuan"])
+
+
+def test_budget_needs_a_grand_total(mini_report):
+    """A budget table with lines but no grand total row is rejected (the checks would drop the total findings)."""
+    edit(mini_report, "budget.csv", "total,total,", "total,line,")
+    assert problems_of(mini_report) == [
+        "data/mini/budget.csv, column row_type: expected exactly one grand total row (row_type total; a total whose "
+        "category_zh is a category of the lines is that category's subtotal), found no grand total row"]
+
+
+def test_budget_has_one_grand_total_but_may_have_subtotals(mini_report):
+    """A second grand total is rejected; a total row whose category_zh is a category of the lines is a subtotal."""
+    edit(mini_report, "budget.csv", "disinfectant,line,防护升级", "disinfectant,total,其他")
+    (line,) = problems_of(mini_report)
+    assert line.startswith("data/mini/budget.csv, row 4, column row_type: expected exactly one grand total row")
+    assert line.endswith("found a second grand total (the first is row 3)")
+    edit(mini_report, "budget.csv", "disinfectant,total,其他", "disinfectant,total,防护升级")
+    assert len(load_report(mini_report).budget) == 3
+
+
+def test_reserved_page_names_are_a_model_constant():
+    """The names the build gives its own pages are one constant of the model (the build imports it)."""
+    from analysis import model
+
+    assert {"index", "overview", "metrics", "findings", "manifest", "build-log", "executed"} <= set(
+        model.RESERVED_PAGE_NAMES)
+    assert model.MAX_ID_LENGTH == 100
+
+
+@pytest.mark.parametrize("place_id", ["index", "overview", "metrics", "findings", "manifest", "build-log", "executed",
+                                      "mini"])
+def test_place_id_may_not_be_a_generated_page(mini_report, place_id):
+    """A place id equal to a generated page name (or the report id) would overwrite that page: rejected."""
+    edit(mini_report, "places.csv", "shuyuanjie,street", f"{place_id},street")
+    (line,) = problems_of(mini_report)
+    assert line.startswith("data/mini/places.csv, row 4, column place_id: expected an id that is not the name of a "
+                           "generated page")
+    assert line.endswith(f"found '{place_id}'")
+
+
+def test_place_id_too_long_for_a_file_name(mini_report):
+    """A place id over 100 characters cannot name its page: rejected."""
+    edit(mini_report, "places.csv", "shuyuanjie,street", f"{'a' * 101},street")
+    assert problems_of(mini_report) == [
+        "data/mini/places.csv, row 4, column place_id: expected an id of at most 100 characters (it names the "
+        "place's page), found 101 characters"]
+
+
+# --- report.toml -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("old, new, line", [
+    ('source = "../raw/mini.txt"', "source = 42",
+     "column source: expected a text in double quotes (a TOML string), found 42 (a number)"),
+    ('source = "../raw/mini.txt"', 'source = ["a"]',
+     "column source: expected a text in double quotes (a TOML string), found ['a'] (a list)"),
+    ("period_start = 2020-01-25", "period_start = 2020-01-25T10:00:00",
+     "column period_start: expected a TOML date such as 2020-01-25 (without quotes), found 2020-01-25T10:00:00 "
+     "(a date with a time)"),
+    ('grant_figure_id = "F001"', 'grant_figure_id = ["F001"]',
+     "column grant_figure_id: expected a text in double quotes (a TOML string), found ['F001'] (a list)"),
+    ('id = "mini"', "id = 2020", "column id: expected a text in double quotes (a TOML string), found 2020 (a number)"),
+])
+def test_report_toml_wrong_types(mini_report, old, new, line):
+    """A report.toml value of the wrong TOML type is one line naming the key, never a traceback."""
+    edit(mini_report, "report.toml", old, new)
+    assert problems_of(mini_report) == [f"data/mini/report.toml, {line}"]
+
+
+def test_report_toml_unknown_key_suggests_the_valid_one(mini_report):
+    """An unknown key (a misspelt source_sha256 would switch the hash check off) is rejected with the closest key."""
+    edit(mini_report, "report.toml", 'id = "mini"', 'id = "mini"\nsource_sha265 = "0"')
+    (line,) = problems_of(mini_report)
+    assert line.startswith("data/mini/report.toml, column source_sha265: expected only the keys id, source, ")
+    assert line.endswith("found an unknown key 'source_sha265' (did you mean source_sha256?)")
+
+
+def test_period_end_before_start_is_one_line(mini_report):
+    """A period that ends before it starts is one line, not one per cut-off date."""
+    edit(mini_report, "report.toml", "period_end = 2020-03-31", "period_end = 2020-01-01")
+    assert problems_of(mini_report) == [
+        "data/mini/report.toml, column period_end: expected a date on or after period_start (2020-01-25), found "
+        "2020-01-01"]
+
+
+@pytest.mark.parametrize("source", ["/etc/passwd", "../../../../../../../../etc/passwd", "../../outside.txt"])
+def test_source_must_lie_in_the_data_folder(mini_report, source):
+    """The source text must lie inside the folder that holds the report folder (as data/ holds raw/)."""
+    (mini_report.parents[1] / "outside.txt").write_text("x", encoding="utf-8")
+    edit(mini_report, "report.toml", 'source = "../raw/mini.txt"', f'source = "{source}"')
+    assert problems_of(mini_report) == [
+        "data/mini/report.toml, column source: expected a path inside data/ (the folder that holds the report), such "
+        f"as ../raw/<file>.txt, found '{source}', which lies outside it"]
+
+
+@pytest.mark.parametrize("raw", [b'id = "\xff"\n', "id = \"测试\"\n".encode("gbk"), b"\xfe\xff\x00i\x00d"])
+def test_report_toml_decode_errors_in_plain_words(mini_report, raw):
+    """report.toml that is not UTF-8 is one plain line (no Python codec message)."""
+    (mini_report / "report.toml").write_bytes(raw)
+    (line,) = problems_of(mini_report)
+    assert line.startswith("data/mini/report.toml: expected valid TOML, found bytes that are not UTF-8 text at byte ")
+    assert "codec" not in line and "0x" not in line
+
+
+def test_wrong_source_is_one_line(mini_report):
+    """A source that is the wrong file gives one line, not one knock-on line per quote."""
+    other = mini_report.parent / "raw" / "other.txt"
+    other.write_text("另一份报告\n一、无关\n", encoding="utf-8")
+    edit(mini_report, "report.toml", "mini.txt", "other.txt")
+    assert problems_of(mini_report) == [
+        "data/mini/report.toml, column source: expected the source text the quotes were copied from, found "
+        "'../raw/other.txt', in which 18 of 18 quotes do not occur (is it the right file?)"]
+
+
+# --- complete and bounded output -------------------------------------------------------------------
+
+
+def test_all_problems_in_one_run(mini_report):
+    """Type errors, foreign keys, quotes and values against quotes are all reported in one run, not in rounds."""
+    edit(mini_report, "metrics.csv", "Households visited,true", "Households visited,maybe")
+    edit(mini_report, "figures.csv", "入户,12000,", "入户,many,")
+    edit(mini_report, "figures.csv", "district,jinjiang,", "district,atlantis,")
+    edit(mini_report, "figures.csv", "电话核查 400 户", "电话核查 401 户")
+    edit(mini_report, "figures.csv", "电话核查,500,", "电话核查,501,")
+    lines = problems_of(mini_report)
+    assert [line.split(": expected")[0] for line in lines] == [
+        "data/mini/metrics.csv, row 4, column is_cumulative", "data/mini/figures.csv, row 6, column value",
+        "data/mini/figures.csv, row 10, column place_id", "data/mini/figures.csv, row 9, column quote",
+        "data/mini/figures.csv, row 7, column value"]
+
+
+def test_semicolon_csv_is_named(mini_report):
+    """A semicolon-separated CSV (Excel with European settings) is named as such, not as missing columns."""
+    path = mini_report / "places.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",", ";"), encoding="utf-8")
+    (line,) = problems_of(mini_report)
+    assert line.startswith("data/mini/places.csv: expected a comma-separated CSV file, found a semicolon-separated file")
+
+
+def test_100000_bad_rows_are_fast_and_short(mini_report):
+    """100,000 bad rows give at most 20 lines per file and kind plus a count of the rest, in well under a minute."""
+    import time
+
+    path = mini_report / "figures.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    row = lines[6].split(",")
+    extra = []
+    for i in range(100_000):
+        row[0], row[4], row[12] = f"F{1000 + i}", "lots", "atlantis"
+        extra.append(",".join(row))
+    path.write_text("\n".join(lines + extra) + "\n", encoding="utf-8")
+    started = time.process_time()  # CPU time: the machine may be shared
+    out = problems_of(mini_report)
+    seconds = time.process_time() - started
+    assert len(out) == 42
+    assert out[20] == "… and 99,980 more problems of this kind in data/mini/figures.csv (column value)"
+    assert out[41] == "… and 99,980 more problems of this kind in data/mini/figures.csv (column place_id)"
+    assert seconds < 30
+
+
+def test_cli_validate_requires_complete_transcription(mini_report, capsys):
+    """`closeout validate` exits 2 when a numeric mention is unaccounted or an exclusion is stale;
+    --no-completeness skips that check."""
+    edit(mini_report, "exclusions.csv", "三,三,三、财务报告,section_number,\n", "三,99,三、财务报告,section_number,\n")
+    assert main(["validate", "data/mini"]) == 2
+    err = capsys.readouterr().err
+    assert "error: data/raw/mini.txt, line 13, section 三: expected every numeric mention transcribed" in err
+    assert "error: data/mini/exclusions.csv, row 7, column text: expected a numeric mention printed in the row's quote" \
+        in err
+    assert main(["validate", "data/mini", "--no-completeness"]) == 0
+
+
+def test_cli_validate_bounds_its_output(mini_report, capsys):
+    """`closeout validate` prints at most 20 lines per file and kind; --all-problems prints every one."""
+    path = mini_report / "figures.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    row = lines[6].split(",")
+    extra = [",".join([f"F{100 + i}", *row[1:4], "x", *row[5:]]) for i in range(30)]
+    path.write_text("\n".join(lines + extra) + "\n", encoding="utf-8")
+    assert main(["validate", "data/mini"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 21 and err[-1] == "error: … and 10 more problems of this kind in data/mini/figures.csv (column value)"
+    assert main(["validate", "data/mini", "--all-problems"]) == 2
+    assert len(capsys.readouterr().err.splitlines()) == 30

@@ -20,6 +20,7 @@ import pytest
 from analysis import cli
 from analysis.build import outdir
 from analysis.errors import EXIT_INPUT, EXIT_PAGES_FAILED, EXIT_SYSTEM
+from test_build import break_place
 
 BUILD = ["build", "--workers", "1", "--lang", "zh"]
 
@@ -152,26 +153,12 @@ def test_no_scratch_is_left_in_the_system_temp_folder(built, capsys):
 # --- failed pages keep the last good output
 
 
-def _break_place(monkeypatch, place: str) -> None:
-    from analysis import build
-
-    original = build.notebook_parameters
-
-    def broken(kind, report_dir, place_id, lang, profile):
-        params = original(kind, report_dir, place_id, lang, profile)
-        if place_id == place:
-            params["place_id"] = "no-such-place"
-        return params
-
-    monkeypatch.setattr(build, "notebook_parameters", broken)
-
-
 def test_a_build_with_failures_keeps_the_last_good_output(built, capsys, monkeypatch):
     """A later build in which a page fails leaves the previous complete output byte-identical and publishes
     the new, partial one beside it, saying where."""
     report, out = built
     before = tree_digest(out / "mini")
-    _break_place(monkeypatch, "jinjiang")
+    break_place(monkeypatch, "jinjiang")
     code, err = run([*BUILD, str(report), "--out", str(out)], capsys)
     assert code == EXIT_PAGES_FAILED
     assert tree_digest(out / "mini") == before
@@ -184,7 +171,7 @@ def test_a_build_with_failures_keeps_the_last_good_output(built, capsys, monkeyp
 def test_partial_replaces_the_previous_output_when_asked(built, capsys, monkeypatch):
     """--partial publishes the build with failed pages in place of the previous output."""
     report, out = built
-    _break_place(monkeypatch, "jinjiang")
+    break_place(monkeypatch, "jinjiang")
     code, _ = run([*BUILD, str(report), "--out", str(out), "--partial"], capsys)
     assert code == EXIT_PAGES_FAILED
     assert not (out / "mini" / "jinjiang.html").exists()
@@ -205,68 +192,67 @@ def _fill(path: Path, leave: int) -> None:
             pass
 
 
-def test_disk_full_is_one_line_and_the_previous_output_is_intact(mini_report, tmp_path, capsys, monkeypatch):
+@pytest.fixture
+def disk(mini_report, tmp_path, capsys):
+    """A small file system of its own (a real tmpfs where root may mount one, else a folder) holding a complete
+    build of the mini report in ``out/mini``; yields (its folder, whether it is a real tmpfs, the build's
+    digest)."""
+    folder = tmp_path / "disk"
+    real = _mount_tmpfs(folder, "64m")
+    try:
+        code, err = run([*BUILD, str(mini_report), "--out", str(folder / "out")], capsys)
+        assert code == 0, err
+        yield folder, real, tree_digest(folder / "out" / "mini")
+    finally:
+        if real:
+            _umount(folder)
+
+
+def test_disk_full_is_one_line_and_the_previous_output_is_intact(mini_report, disk, capsys, monkeypatch):
     """A full disk (ENOSPC) mid-build: one line naming the path and what to do, the OS-error exit status,
     the previous output byte-identical and no temporary folder left."""
-    disk = tmp_path / "disk"
-    real = _mount_tmpfs(disk, "64m")
-    try:
-        out = disk / "out"
-        code, err = run([*BUILD, str(mini_report), "--out", str(out)], capsys)
-        assert code == 0, err
-        before = tree_digest(out / "mini")
-        if real:
-            _fill(disk, 64 * 1024)
-        else:  # no mount here: the page write fails as it would on a full disk
-            original = Path.write_text
+    folder, real, before = disk
+    out = folder / "out"
+    if real:
+        _fill(folder, 64 * 1024)
+    else:  # no mount here: the page write fails as it would on a full disk
+        original = Path.write_text
 
-            def full(self, *args, **kwargs):
-                if self.name == "index.html":
-                    raise OSError(errno.ENOSPC, "No space left on device", str(self))
-                return original(self, *args, **kwargs)
+        def full(self, *args, **kwargs):
+            if self.name == "index.html":
+                raise OSError(errno.ENOSPC, "No space left on device", str(self))
+            return original(self, *args, **kwargs)
 
-            monkeypatch.setattr(Path, "write_text", full)
-        code, err = run([*BUILD, str(mini_report), "--out", str(out)], capsys)
-        assert code == EXIT_SYSTEM, err
-        lines = err.strip().splitlines()
-        assert len(lines) == 1 and "no space left on the device (ENOSPC)" in lines[0], err
-        assert "Traceback" not in err
-        assert tree_digest(out / "mini") == before
-        assert not [p for p in out.iterdir() if p.name.startswith(".")]
-    finally:
-        if real:
-            _umount(disk)
+        monkeypatch.setattr(Path, "write_text", full)
+    code, err = run([*BUILD, str(mini_report), "--out", str(out)], capsys)
+    assert code == EXIT_SYSTEM, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "no space left on the device (ENOSPC)" in lines[0], err
+    assert "Traceback" not in err
+    assert tree_digest(out / "mini") == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
 
 
-def test_read_only_output_is_one_line_and_the_previous_output_is_intact(mini_report, tmp_path, capsys,
-                                                                         monkeypatch):
+def test_read_only_output_is_one_line_and_the_previous_output_is_intact(mini_report, disk, capsys, monkeypatch):
     """A read-only file system (EROFS): one line, the OS-error exit status, the previous output intact."""
-    disk = tmp_path / "disk"
-    real = _mount_tmpfs(disk, "64m")
-    try:
-        out = disk / "out"
-        code, err = run([*BUILD, str(mini_report), "--out", str(out)], capsys)
-        assert code == 0, err
-        before = tree_digest(out / "mini")
-        if real:
-            real = subprocess.run(["mount", "-o", "remount,ro", str(disk)], capture_output=True).returncode == 0
-        if not real:  # no mount here: creating the build's folder fails as on a read-only file system
-            original = tempfile.mkdtemp
+    folder, real, before = disk
+    out = folder / "out"
+    if real:
+        real = subprocess.run(["mount", "-o", "remount,ro", str(folder)], capture_output=True).returncode == 0
+    if not real:  # no mount here: creating the build's folder fails as on a read-only file system
+        original = tempfile.mkdtemp
 
-            def read_only(*args, **kwargs):
-                if str(kwargs.get("dir", "")).startswith(str(out)):
-                    raise OSError(errno.EROFS, "Read-only file system", str(kwargs["dir"]))
-                return original(*args, **kwargs)
+        def read_only(*args, **kwargs):
+            if str(kwargs.get("dir", "")).startswith(str(out)):
+                raise OSError(errno.EROFS, "Read-only file system", str(kwargs["dir"]))
+            return original(*args, **kwargs)
 
-            monkeypatch.setattr(tempfile, "mkdtemp", read_only)
-        code, err = run([*BUILD, str(mini_report), "--out", str(out)], capsys)
-        assert code == EXIT_SYSTEM, err
-        lines = err.strip().splitlines()
-        assert len(lines) == 1 and "the file system is read-only (EROFS); choose a writable folder" in lines[0]
-        assert tree_digest(out / "mini") == before
-    finally:
-        if real:
-            _umount(disk)
+        monkeypatch.setattr(tempfile, "mkdtemp", read_only)
+    code, err = run([*BUILD, str(mini_report), "--out", str(out)], capsys)
+    assert code == EXIT_SYSTEM, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "the file system is read-only (EROFS); choose a writable folder" in lines[0]
+    assert tree_digest(out / "mini") == before
 
 
 @pytest.mark.parametrize("place_id", ["index", "overview", "mini"])

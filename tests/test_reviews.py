@@ -134,3 +134,55 @@ def test_questions_workbook(seed_copy, capsys, tmp_path):
         again = tmp_path / f"again-{lang}.xlsx"
         assert main(["questions", str(seed_copy), "--lang", lang, "--xlsx", str(again)]) == 0
         assert again.read_bytes() == path.read_bytes()
+
+
+def test_review_goes_stale_when_the_data_changes(seed_copy, capsys):
+    """Reviewing the donors count, then dropping the list's stated count from lists.csv: the issue disappears,
+    its review is reported as stale by validate and summary, and the row stays in reviews.csv."""
+    issues = _summary_json(capsys, seed_copy)["issues"]
+    donors = next(i["issue_id"] for i in issues if i["kind"] == "list_count")
+    assert main(["review", donors, "--status", "accepted", "--note", "21 is right", "--report", str(seed_copy)]) == 0
+    lists = seed_copy / "lists.csv"
+    lists.write_text(lists.read_text(encoding="utf-8").replace("Donors of goods,F109", "Donors of goods,"),
+                     encoding="utf-8")
+    capsys.readouterr()
+    assert main(["validate", str(seed_copy)]) == 0
+    assert f"'{donors}'" in capsys.readouterr().err
+    after = _summary_json(capsys, seed_copy)
+    assert donors not in {i["issue_id"] for i in after["issues"]}
+    assert after["stale_reviews"][0]["issue_id"] == donors and after["stale_reviews"][0]["note"] == "21 is right"
+    assert donors in (seed_copy / "reviews.csv").read_text(encoding="utf-8-sig")
+
+
+def test_pages_show_the_review(seed_copy, capsys):
+    """After `closeout review`, the issue cards of the pages show the status and the note, and a resolved
+    issue's question is gone from the page's question list (the page renders `assess()` of the reloaded
+    folder, as a rebuild does)."""
+    from analysis.assessment import assess
+    from analysis.load import load_report
+    from analysis.present.issues import issue_cards, questions_list
+
+    issues = _summary_json(capsys, seed_copy)["issues"]
+    queried, resolved = issues[0], issues[1]
+    main(["review", queried["issue_id"], "--status", "queried", "--note", "已发函询问截止日期", "--report",
+          str(seed_copy)])
+    main(["review", resolved["issue_id"], "--status", "resolved", "--note", "机构已更正", "--report", str(seed_copy)])
+    a = assess(load_report(seed_copy))
+    cards = str(issue_cards(a.issues, "zh"))
+    assert "已发函询问截止日期" in cards and "已询问执行机构" in cards
+    assert "机构已更正" in cards and "已解决" in cards
+    asked = str(questions_list(a.questions, "zh"))
+    assert queried["question_zh"][:20] in asked and resolved["question_zh"][:20] not in asked
+    english = str(issue_cards(a.issues, "en"))
+    assert "queried with the grantee" in english and "已发函询问截止日期" in english
+
+
+def test_a_review_under_another_profile_is_not_stale(seed_copy, capsys):
+    """The transport variance is an issue under the default profile, not under eu (25 % per heading): its review
+    is kept and not called stale when the summary runs under eu."""
+    issues = _summary_json(capsys, seed_copy)["issues"]
+    transport = next(i["issue_id"] for i in issues if i["kind"] == "threshold")
+    assert main(["review", transport, "--status", "queried", "--report", str(seed_copy)]) == 0
+    eu = _summary_json(capsys, seed_copy, "--profile", "eu")
+    assert transport not in {i["issue_id"] for i in eu["issues"]}
+    assert eu["stale_reviews"] == []

@@ -161,6 +161,7 @@ def test_pages_print_units_as_data(second):
     intensity = metrics.intensity(second)
     assert "1,260 个" in present.intensity_table(intensity, "zh", second)
     assert "1,260 calls" in present.intensity_table(intensity, "en", second)
+    assert set(costs["unit_en"]) == {"households", "calls", "winter care packs"}  # labels for the English pages
 
 
 # ------------------------------------------------------------------------------------------------------------

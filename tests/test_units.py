@@ -89,3 +89,13 @@ def test_chinese_pages_print_the_unit_as_printed():
     assert units.unit_label("yuan", "zh", "万") == "元"
     assert units.unit_label("hours", "en", "小时") == "hours"
     assert units.unit_label(None, "en") == "" and units.unit_label("odd_unit", "en") == "odd unit"
+
+
+def test_page_values_use_the_units_table():
+    """A figure in hours prints '9,860 小时' / '9,860 hours' (not 件 / items); tonnes '约 2.3 吨' / '≈ 2.3 tonnes'."""
+    from analysis import present
+
+    hours = {"value": 9860.0, "value_max": None, "unit": "hours", "unit_zh": "小时", "is_approximate": False}
+    tonnes = {"value": 2.3, "value_max": None, "unit": "tonnes", "unit_zh": "吨", "is_approximate": True}
+    assert present.fmt_value(hours, "zh") == "9,860 小时" and present.fmt_value(hours, "en") == "9,860 hours"
+    assert present.fmt_value(tonnes, "zh") == "约 2.3 吨" and present.fmt_value(tonnes, "en") == "≈ 2.3 tonnes"

@@ -22,7 +22,15 @@ from analysis.errors import (
     describe_os_error,
 )
 
-DEFAULT_REPORT = Path("data/anxin-plan-2020")
+
+def __getattr__(name: str):
+    """``DEFAULT_REPORT``: the default report folder, found in the data when asked (:mod:`analysis.locate`)."""
+    if name == "DEFAULT_REPORT":
+        from analysis.locate import default_report_dir
+
+        return default_report_dir(strict=False)
+    raise AttributeError(name)
+
 FORMATS = ("table", "csv", "json")
 
 
@@ -130,7 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("validate", help="check a report folder: schemas, ids, and every quote against the source")
-    p.add_argument("report", nargs="?", type=Path, default=DEFAULT_REPORT, help="report folder (default: %(default)s)")
+    p.add_argument("report", nargs="?", type=Path, default=__getattr__("DEFAULT_REPORT"),
+                   help="report folder (default: %(default)s)")
     p.add_argument("--no-completeness", action="store_true", help="do not require every numeric mention of the "
                    "source to be transcribed or excluded (nor report stale exclusions)")
     p.add_argument("--all-problems", action="store_true", help="list every problem (default: at most 20 per file "

@@ -330,7 +330,15 @@ def acquire(
     """This thread's warm kernel, reset for the next notebook; started (or restarted) when needed."""
     imports, fresh = tuple(warm_imports), tuple(fresh_modules)
     transport = transport or _default_transport()
-    key = (kernel_name, os.environ.get("JUPYTER_PATH", ""), imports, fresh, transport)
+    # a kernel keeps the environment it started with: a different build (its snapshot) needs a new one
+    key = (
+        kernel_name,
+        os.environ.get("JUPYTER_PATH", ""),
+        os.environ.get("CLOSEOUT_SNAPSHOT", ""),
+        imports,
+        fresh,
+        transport,
+    )
     kernel = current()
     if kernel is not None and (
         kernel.dirty

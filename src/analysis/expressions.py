@@ -4,10 +4,10 @@ An expression combines figure ids (``F012``), budget cells (``budget.<line>.<col
 ``+ -``, ``× *``, ``÷ /``, a postfix ``%`` (``30%`` is 0.3; ``F012%`` is F012 ÷ 100) and parentheses::
 
     (budget.kits.actual_yuan - budget.kits.budget_yuan) / budget.kits.budget_yuan
-    F041 + F042 - budget.masks.actual_yuan
+    F041 + F042 - budget.kits.actual_yuan
     F020 × F021 ÷ 100
 
-Values are intervals (an approximate figure such as 1100多 is 1100..1200), so the result of an expression is
+Values are intervals (an approximate figure such as 300多 is 300..400), so the result of an expression is
 the interval of every value its terms allow (interval arithmetic). A division by an interval that contains 0
 cannot be computed (NaN).
 
@@ -25,19 +25,16 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
 #: What an expression may refer to.
 FIGURE_REF = r"F\d{3,}"
 CELL_REF = r"budget\.[a-z0-9][a-z0-9_-]*\.[a-z][a-z_]*"
-_TOKEN = re.compile(
-    rf"\s*(?:(?P<ref>{CELL_REF}|{FIGURE_REF})|(?P<num>\d+(?:\.\d+)?|\.\d+)|(?P<op>[-+*/×÷%()−]))"
-)
+_TOKEN = re.compile(rf"\s*(?:(?P<ref>{CELL_REF}|{FIGURE_REF})|(?P<num>\d+(?:\.\d+)?|\.\d+)|(?P<op>[-+*/×÷%()−]))")
 _OP_NAMES = {"×": "*", "÷": "/", "−": "-"}
-EXPECTED = (
-    "figure ids, budget.<line>.<column> cells and numbers joined by + - × ÷ (or * /), with % and parentheses"
-)
+EXPECTED = "figure ids, budget.<line>.<column> cells and numbers joined by + - × ÷ (or * /), with % and parentheses"
 
 Interval = tuple[float, float]
 
@@ -103,10 +100,12 @@ def _fmt(value: float) -> str:
 
 def tokenize(text: str) -> list[tuple[str, str]]:
     """The tokens of an expression: ('ref' | 'num' | 'op', text). ExpressionError names what cannot be read.
+    Full-width forms (（ ） ＋ － ％ １２) read as their ASCII ones.
 
     >>> tokenize("F001×(2+budget.a.actual_yuan)")
     [('ref', 'F001'), ('op', '*'), ('op', '('), ('num', '2'), ('op', '+'), ('ref', 'budget.a.actual_yuan'), ('op', ')')]
     """
+    text = unicodedata.normalize("NFKC", text)  # full-width （ ） ＋ － ％ as typed with a Chinese IME
     tokens, pos = [], 0
     while pos < len(text):
         if not text[pos:].strip():

@@ -69,14 +69,14 @@ STOPLIST = (
     "进一步", "下一步", "第一步",  # further / next step / first step
     "一起", "一部分", "一系列", "一定", "一线", "一些", "一切", "一体", "一直", "一致", "一般",
     "一样", "一旦", "万一", "统一", "唯一", "同一", "每一", "零件",
-    "一成不变", "三五成群",  # idioms with 成 that are no share
+    "一成不变", "三五成群", "逐一", "之一",  # 成 after them is no share (逐一成为, 统一成立)
 )
 
 _LATIN_UNITS = {"kg", "g", "mg", "ml", "mL", "L", "l", "km", "m", "cm", "mm", "t", "h", "min", "s"}
 
 # --- the tokenizer --------------------------------------------------------------------------------
 
-_S = r"[ \u3000\xa0]*"  # spaces the source puts around numbers ("入户 52444 户"); never tabs or newlines
+_S = r"[ \u3000\xa0]*"  # spaces the source puts around numbers ("入户 6410 户"); never tabs or newlines
 _NUM = r"(?:[0-9]{1,3}(?:[,，][0-9]{3})+|[0-9]+)(?:\.[0-9]+)?(?!\.?[0-9])"  # thousands: 30,000 or 30，000
 _MULT = r"(?:十万|百万|千万|万亿|[百千万亿])(?![克米瓦])"
 _CN_HEAD = "[一二三四五六七八九十]+"
@@ -90,7 +90,7 @@ _CLASSIFIER = "|".join(CLASSIFIERS)
 #   percent  12.5%, 12 ％, 百分之五十 -> percent (value in percent)
 #   permille 5‰, 千分之五 -> percent (value in percent: 0.5)
 #   fraction 三分之一, 3分之1 -> ratio (value 1/3)
-#   cheng    三成, 3成, 一成半 -> percent (30, 30, 15); not after another numeral or 第, not 成都/成员
+#   cheng    三成, 3成, 一成半 -> percent (30, 30, 15); not after another numeral or 第, not 成员 or 成都…
 #   model    digits glued to Latin letters (N95, n94, KN95, COVID-19, 3M) and 84 before 消毒 -> model
 #   number   Arabic digits with sign, decimals, thousands, 万/千, a range (8-10, 8～10, 8至10), 余/多
 #   cn       a run of Chinese numerals followed by a measure word from CLASSIFIERS (九个省, 一万件),
@@ -118,7 +118,7 @@ _TOKEN = re.compile(
   | (?P<permille>(?<![0-9.,])(?P<pm_num>{_NUM}){_S}‰|千分之(?P<pm_cn>[{_CN_RUN}]+|{_NUM}))
   | (?P<fraction>(?<![0-9.,])(?P<fr_den>[{_CN_RUN}]+|{_NUM})分之(?P<fr_num>[{_CN_RUN}]+|{_NUM}))
   | (?P<cheng>(?<![第{_CN_RUN}0-9.,])(?P<ch_num>[一二两三四五六七八九十]|[0-9](?:\.[0-9]+)?)(?P<ch_half>成半|成)
-        (?![都员]))
+        (?![都员立功果本效熟型品交绩]))
   | (?P<model>(?<![A-Za-z0-9])[A-Za-z]+-?[0-9]+(?:\.[0-9]+)*[A-Za-z0-9]*
         | (?<![A-Za-z0-9.,])(?P<model_d>[0-9]+)-?(?P<model_l>[A-Za-z]+)(?![A-Za-z0-9])
         | (?<![0-9.,])84(?={_S}消毒))
@@ -202,8 +202,8 @@ def parse_number(s: str) -> float:
 
     Chinese numerals (一万, 十五, 两, 一百零五, formal 叁万) are accepted too. Spaces are ignored.
 
-    >>> parse_number("772.280552 万"), parse_number("30,000"), parse_number("-1687.5"), parse_number("１２３４")
-    (7722805.52, 30000.0, -1687.5, 1234.0)
+    >>> parse_number("12.345678 万"), parse_number("30,000"), parse_number("-456.5"), parse_number("１２３４")
+    (123456.78, 30000.0, -456.5, 1234.0)
     >>> parse_number("20万"), parse_number("3万"), parse_number("一万"), parse_number("十五"), parse_number("两")
     (200000.0, 30000.0, 10000.0, 15.0, 2.0)
     >>> parse_number("１２．５"), parse_number("一百零五"), parse_number("三千万"), parse_number("叁万")
@@ -329,12 +329,12 @@ def extract_mentions(text: str) -> pd.DataFrame:
     约/至少/过; ``value`` is a float with 万/千 applied (NaN for dates and times); ``value_max`` is the
     upper end of a range.
 
-    >>> m = extract_mentions("截止 1 月 28 日晚 22 时，入户 52444 户，预计支持 8-10 家，约 48 幅，一万件")
+    >>> m = extract_mentions("截止 1 月 28 日晚 22 时，入户 6410 户，预计支持 8-10 家，约 48 幅，一万件")
     >>> for row in m[["text", "value", "value_max", "qualifier", "kind"]].itertuples(index=False):
     ...     print(*row, sep=" | ")
     1 月 28 日 | nan | nan | exact | date
     22 时 | nan | nan | exact | time
-    52444 | 52444.0 | nan | exact | number
+    6410 | 6410.0 | nan | exact | number
     8-10 | 8.0 | 10.0 | estimate | number
     约 48 | 48.0 | nan | approximate | number
     一万 | 10000.0 | nan | exact | number
@@ -385,11 +385,11 @@ def account_for(text: str, mentions: pd.DataFrame, transcribed: pd.DataFrame,
     equals ``text`` stripped; ``how`` is ``exclusion``. Transcribed rows are tried first, in row order;
     the first row that covers a mention wins. An uncovered mention gets None in both columns.
 
-    >>> text = "一、购买 N95 口罩 1250 个，-1687.5 元"
+    >>> text = "一、购买 N95 面罩 1250 个，-456.5 元"
     >>> mentions = extract_mentions(text)
-    >>> transcribed = pd.DataFrame({"ref": ["figures:F001", "budget:masks"], "section": ["一.1", "一"],
-    ...                             "quote": ["口罩 1250 个", "-1687.5 元"], "value": [1250.0, -1687.5]})
-    >>> exclusions = pd.DataFrame({"section": ["一"], "text": ["N95"], "quote": ["N95 口罩"],
+    >>> transcribed = pd.DataFrame({"ref": ["figures:F001", "budget:kits"], "section": ["一.1", "一"],
+    ...                             "quote": ["面罩 1250 个", "-456.5 元"], "value": [1250.0, -456.5]})
+    >>> exclusions = pd.DataFrame({"section": ["一"], "text": ["N95"], "quote": ["N95 面罩"],
     ...                            "reason": ["name"]})
     >>> accounted = account_for(text, mentions, transcribed, exclusions)
     >>> for row in accounted[["text", "covered_by", "how"]].itertuples(index=False):
@@ -397,7 +397,7 @@ def account_for(text: str, mentions: pd.DataFrame, transcribed: pd.DataFrame,
     一 | None | None
     N95 | exclusions:name | exclusion
     1250 | figures:F001 | value
-    -1687.5 | budget:masks | value
+    -456.5 | budget:kits | value
     """
     sections = split_sections(text)
     starts, ends = mentions["start"].to_numpy(), mentions["end"].to_numpy()

@@ -106,50 +106,69 @@ _EXPECTED = {
 }
 
 
+def _parse_cell(text: str, kind: str):
+    """One non-empty cell as a value of ``kind``; ValueError (or OverflowError) when it is not one."""
+    if kind == "float":
+        return parse_number(text)
+    if kind == "int":
+        value = parse_number(text)
+        if value != int(value):
+            raise ValueError(text)
+        return int(value)
+    if kind == "bool":
+        low = unicodedata.normalize("NFKC", text).lower()
+        if low not in _TRUE | _FALSE:
+            raise ValueError(text)
+        return low in _TRUE
+    return _parse_date(text)
+
+
 def _coerce(cells: pd.Series, kind: str, nullable: bool, rel: str, column: str) -> tuple[pd.Series, list[Problem]]:
+    """Cells (text) as typed values; a cell that is not a value of ``kind`` becomes empty, with its problem.
+
+    Each distinct cell text is parsed once, so a column of 100,000 rows costs what its distinct values cost.
+    """
+    text = cells.str.strip()
+    empty = text == ""
     problems: list[Problem] = []
-    out: list = []
-    for i, cell in cells.items():
-        text = cell.strip()
-        if text == "":
-            out.append(None)
-            if not nullable:
-                problems.append(Problem(rel, i + 2, column, "a value (the cell may not be empty)", "an empty cell"))
-            continue
-        if kind == "str":
-            out.append(text)
-            continue
+    if not nullable:
+        problems += [Problem(rel, i + 2, column, "a value (the cell may not be empty)", "an empty cell")
+                     for i in text.index[empty]]
+    if kind == "str":
+        return text.mask(empty, None).astype(model._DTYPES[kind]), problems
+    parsed: dict[str, object] = {}
+    for value in text[~empty].unique():
         try:
-            if kind == "float":
-                value = parse_number(text)
-            elif kind == "int":
-                value = parse_number(text)
-                if value != int(value):
-                    raise ValueError(text)
-                value = int(value)
-            elif kind == "bool":
-                low = unicodedata.normalize("NFKC", text).lower()
-                if low not in _TRUE | _FALSE:
-                    raise ValueError(text)
-                value = low in _TRUE
-            else:
-                value = _parse_date(text)
+            parsed[value] = _parse_cell(value, kind)
         except (ValueError, OverflowError):
-            problems.append(Problem(rel, i + 2, column, _EXPECTED[kind], repr(cell)))
-            value = None
-        out.append(value)
-    series = pd.Series(out, index=cells.index, dtype="object")
+            parsed[value] = _INVALID
+    values = [None if e else parsed[t] for e, t in zip(empty, text)]
+    bad = [v is _INVALID for v in values]
+    problems += [Problem(rel, i + 2, column, _EXPECTED[kind], repr(cell))
+                 for i, cell, b in zip(cells.index, cells, bad) if b]
+    series = pd.Series([None if b else v for v, b in zip(values, bad)], index=cells.index, dtype="object")
     if kind == "date":
         series = pd.to_datetime(series, errors="coerce")
+    problems.sort(key=lambda p: p.row)
     return series.astype(model._DTYPES[kind]), problems
 
 
-#: The cells of a frame from :func:`read_table` that are empty because their own problem is reported: a set of
-#: (index, column) in ``frame.attrs[INVALID_CELLS]``. Later checks skip them instead of reporting them again.
-INVALID_CELLS = "invalid_cells"
-#: The cells of the rows left out for having the wrong number of cells: ids among them count as defined, so
-#: that the row's own problem does not reappear as unknown ids in the tables that refer to it.
-DROPPED_CELLS = "dropped_cells"
+_INVALID = object()
+
+
+@dataclass
+class TableRead:
+    """One table as read: the typed frame (None when no row could be read) and its problems.
+
+    ``invalid`` holds the (index, column) cells that are empty because their own problem is reported (later
+    checks skip them); ``dropped`` the cells of rows left out for having the wrong number of cells (ids among
+    them count as defined, so that the row's problem does not reappear as unknown ids elsewhere).
+    """
+
+    frame: pd.DataFrame | None
+    problems: list[Problem]
+    invalid: set[tuple[int, str]] = field(default_factory=set)
+    dropped: set[str] = field(default_factory=set)
 
 
 def _other_delimiter(header: list[str], table: model.Table) -> str | None:
@@ -164,41 +183,49 @@ def _other_delimiter(header: list[str], table: model.Table) -> str | None:
 
 
 def read_table(path: Path, table: model.Table, rel: str) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Read one CSV into a typed frame (no schema rules yet). Returns (frame or None, problems).
+    """Read one CSV into a typed frame (no schema rules yet). Returns (frame or None, problems)."""
+    read = read_csv_table(path, table, rel)
+    return read.frame, read.problems
 
-    The frame is returned whenever rows can be read, even with problems: cells that did not parse are empty and
-    listed in ``frame.attrs[INVALID_CELLS]``, a missing required column is all empty (and listed), an unexpected
-    column is dropped, a row with the wrong number of cells is left out.
+
+def read_csv_table(path: Path, table: model.Table, rel: str) -> TableRead:
+    """Read one CSV into a typed frame (no schema rules yet).
+
+    The frame is returned whenever rows can be read, even with problems: cells that did not parse are empty (and
+    listed in ``invalid``), a missing required column is all empty (and listed), an unexpected column is dropped,
+    a row with the wrong number of cells is left out (its cells listed in ``dropped``).
     """
+
+    def fail(expected: str, found: str) -> TableRead:
+        return TableRead(None, [Problem(rel, None, None, expected, found)])
+
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return None, [Problem(rel, None, None, "a readable CSV file", exc.strerror or type(exc).__name__)]
+        return fail("a readable CSV file", exc.strerror or type(exc).__name__)
     try:
         text, _ = decode(raw)
     except UnicodeDecodeError as exc:
-        return None, [Problem(rel, None, None, "a CSV file encoded as UTF-8 (or GB18030)",
-                              f"undecodable bytes at offset {exc.start}")]
+        return fail("a CSV file encoded as UTF-8 (or GB18030)", f"undecodable bytes at offset {exc.start}")
     if "\x00" in text:
-        return None, [Problem(rel, None, None, "a text file (CSV)", f"a NUL byte at offset {text.index(chr(0))} "
-                              "(is this a binary file, e.g. .xlsx renamed to .csv?)")]
+        return fail("a text file (CSV)", f"a NUL byte at offset {text.index(chr(0))} (is this a binary file, e.g. "
+                    ".xlsx renamed to .csv?)")
     if not text.strip():
-        return None, [Problem(rel, None, None, f"a header row with columns {', '.join(table.columns)}",
-                              "an empty file")]
+        listed = ", ".join(c for c in table.columns if c != "status")  # status: optional, added by closeout draft
+        return fail(f"a header row with columns {listed}", "an empty file")
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as exc:
-        return None, [Problem(rel, None, None, "well-formed CSV (quotes closed, file not truncated)", str(exc))]
+        return fail("well-formed CSV (quotes closed, file not truncated)", str(exc))
     sep = _other_delimiter(rows[0], table)
     if sep:
-        return None, [Problem(rel, None, None, "a comma-separated CSV file",
-                              f"a {sep}-separated file (as Excel saves CSV with European regional settings); "
-                              "save it as 'CSV UTF-8 (comma delimited)' or replace the separators by commas")]
+        return fail("a comma-separated CSV file", f"a {sep}-separated file (as Excel saves CSV with European "
+                    "regional settings); save it as 'CSV UTF-8 (comma delimited)' or replace the separators by commas")
     return table_from_rows(rows[0], list(enumerate(rows[1:], start=2)), table, rel)
 
 
 def table_from_rows(header: list[str], rows: list[tuple[int, list[str]]], table: model.Table,
-                    rel: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+                    rel: str) -> TableRead:
     """A typed frame from a header and (row number, cells) pairs, as :func:`read_table` returns it.
 
     The hook for other input formats (a workbook sheet gives the same header and rows).
@@ -213,12 +240,13 @@ def table_from_rows(header: list[str], rows: list[tuple[int, list[str]]], table:
         if name not in known:
             close = difflib.get_close_matches(name, table.columns, n=1)
             hint = f" (did you mean {close[0]}?)" if close else ""
-            problems.append(Problem(rel, 1, name or "(blank)", f"only the columns {', '.join(table.columns)}",
+            listed = ", ".join(c for c in table.columns if c != "status")  # status: optional (closeout draft)
+            problems.append(Problem(rel, 1, name or "(blank)", f"only the columns {listed}",
                                     f"an unexpected column {name!r}{hint}", kind="unexpected column"))
     if len(set(header)) != len(header):
         dupes = sorted({h for h in header if header.count(h) > 1})
         problems.append(Problem(rel, 1, dupes[0], "each column once", "a repeated column name"))
-        return None, problems
+        return TableRead(None, problems)
     body = []
     dropped: set[str] = set()
     for lineno, row in rows:
@@ -243,10 +271,7 @@ def table_from_rows(header: list[str], rows: list[tuple[int, list[str]]], table:
         typed[name], col_problems = _coerce(frame[name].astype(str), f.kind, f.nullable, rel, name)
         invalid |= {(p.row - 2, name) for p in col_problems}
         problems += col_problems
-    out = pd.DataFrame(typed, index=frame.index)
-    out.attrs[INVALID_CELLS] = invalid
-    out.attrs[DROPPED_CELLS] = dropped
-    return out, problems
+    return TableRead(pd.DataFrame(typed, index=frame.index), problems, invalid, dropped)
 
 
 _CHECK_NAMES = {
@@ -285,37 +310,49 @@ def _check_quotes(report: Report, rel_folder: str, skip: dict[str, set[int]]) ->
     list_sections = {}
     if "lists" in report.tables:
         list_sections = dict(zip(report.tables["lists"]["list_id"], report.tables["lists"]["section"]))
+    cache: dict[tuple[str | None, str], list[int]] = {}
     for name in model.QUOTED_TABLES:
         frame = report.tables.get(name)
         if frame is None or "quote" not in frame:
             continue
         rel = f"{rel_folder}/{name}.csv"
-        for i, row in frame.iterrows():
-            quote = row["quote"]
-            if pd.isna(quote) or i in skip.get(name, ()):
+        has_section = "section" in frame
+        if has_section:
+            row_sections = frame["section"]
+        elif "list_id" in frame:
+            row_sections = frame["list_id"].map(lambda x: list_sections.get(x), na_action="ignore")
+        else:
+            row_sections = pd.Series(None, index=frame.index, dtype="object")
+        skipped = skip.get(name, set())
+        for i, quote, section in zip(frame.index, frame["quote"], row_sections):
+            if not isinstance(quote, str) or i in skipped:
                 continue
             checked += 1
-            section = row["section"] if "section" in frame else list_sections.get(row.get("list_id"))
-            if section is None or pd.isna(section):
-                if "section" in frame:
+            if not isinstance(section, str):
+                if has_section:
                     continue  # an empty or unparsable section cell, reported already
-                hits = [m.start() for m in re.finditer(re.escape(quote), text)]
-                where = "the source text"
+                key, where = None, "the source text"
             elif section_key(section) not in keys:
                 shown = ", ".join(sorted(keys))
                 problems.append(Problem(rel, i + 2, "section", f"a section of the source ({_clip(shown, 200)})",
                                         repr(section), kind="section not in source"))
                 continue
             else:
-                hits = find_quote(text, sections, section, quote)
-                where = f"section {section_key(section)} of the source"
+                key = section_key(section)
+                where = f"section {key} of the source"
+            if (key, quote) not in cache:
+                if key is None:
+                    cache[key, quote] = [m.start() for m in re.finditer(re.escape(quote), text)]
+                else:
+                    cache[key, quote] = find_quote(text, sections, key, quote)
+            hits = cache[key, quote]
             if len(hits) == 1:
                 continue
             if not hits:
                 elsewhere = sorted({s.key for s in sections for m in re.finditer(re.escape(quote), text)
                                     if s.start <= m.start() < s.end})
                 found = f"a quote that is not in {where}: {quote!r}"
-                if elsewhere and where != "the source text":
+                if elsewhere and key is not None:
                     found += f" (it occurs in section {', '.join(elsewhere)})"
                 kind = "quote not in source"
             else:
@@ -441,6 +478,22 @@ def parse_expression(expr: str) -> list[tuple[str, str]]:
     return terms
 
 
+def _check_output_lines(report: Report, rel_folder: str) -> list[Problem]:
+    """key_outputs.csv budget_lines: ';' separated line ids of budget.csv."""
+    outputs, budget = report.tables.get("key_outputs"), report.tables.get("budget")
+    if outputs is None or budget is None or "budget_lines" not in outputs:
+        return []
+    lines = set(budget["line_id"])
+    problems = []
+    for i, cell in outputs["budget_lines"].items():
+        for line in [x.strip() for x in str(cell).split(";")] if pd.notna(cell) else []:
+            if line and line not in lines:
+                problems.append(Problem(f"{rel_folder}/key_outputs.csv", i + 2, "budget_lines",
+                                        f"line ids of budget.csv separated by ; ({', '.join(sorted(lines))})",
+                                        repr(line)))
+    return problems
+
+
 def _check_rules(report: Report, rel_folder: str) -> list[Problem]:
     rules = report.tables.get("rules")
     if rules is None:
@@ -509,6 +562,8 @@ def _read_source(folder: Path, meta: dict, rel_folder: str,
         text = decode(raw)[0]
     except UnicodeDecodeError:
         return "", [], problems + [Problem(_display(src), None, None, "a UTF-8 or GB18030 text", "undecodable bytes")]
+    if not text.strip():
+        return "", [], problems + [Problem(_display(src), None, None, "the text of the report", "an empty file")]
     return text, split_sections(text), problems
 
 
@@ -525,35 +580,33 @@ def _flagged(problems: list[Problem], rel_folder: str, columns: tuple[str, ...] 
     return out
 
 
-def _load_table(folder: Path, table: model.Table, rel: str, report: Report) -> tuple[pd.DataFrame | None,
-                                                                                     list[Problem]]:
+def _load_table(folder: Path, table: model.Table, rel: str, reads: dict[str, TableRead],
+                report: Report | None = None) -> TableRead:
     """One table read, typed and checked against its schema (foreign keys against the tables read before it).
 
-    Returns the frame (partly invalid when there are problems, None when no row could be read) and problems."""
+    The frame is partly invalid when there are problems, None when no row could be read."""
     path = folder / table.filename
-    if not path.is_file():
+    if not _is_file(path):
         if table.required:
-            return None, [Problem(rel, None, None, f"a table of {table.description}", "no such file")]
-        return model.empty_frame(table), []
-    frame, problems = read_table(path, table, rel)
-    if frame is None:
-        return None, problems
-    invalid, dropped = frame.attrs.get(INVALID_CELLS, set()), frame.attrs.get(DROPPED_CELLS, set())
+            return TableRead(None, [Problem(rel, None, None, f"a table of {table.description}", "no such file")])
+        return TableRead(model.empty_frame(table), [])
+    read = read_csv_table(path, table, rel)
+    if read.frame is None:
+        return read
     foreign = {}
     for (t, column), (ref_table, ref_column) in model.FOREIGN_KEYS.items():
-        ref = frame if ref_table == table.name else report.tables.get(ref_table)
-        if t == table.name and ref is not None and column in frame and ref_column in ref:
-            foreign[column] = (f"{ref_table}.csv", set(ref[ref_column].dropna()) | ref.attrs.get(DROPPED_CELLS, set()))
-    if table.name == "figures":  # units: the shipped table extended by the report's units.csv
+        ref = read if ref_table == table.name else reads.get(ref_table)
+        if t == table.name and ref is not None and ref.frame is not None and column in read.frame \
+                and ref_column in ref.frame:
+            foreign[column] = (f"{ref_table}.csv", set(ref.frame[ref_column].dropna()) | ref.dropped)
+    if table.name == "figures" and report is not None:  # units: the shipped table and the report's units.csv
         rel_folder = rel.rsplit("/", 1)[0]
         foreign["unit"] = ("units.csv", set(units.unit_ids(report)), units.unknown_unit_hint(report, rel_folder))
     try:
-        frame = model.schema(table, foreign).validate(frame, lazy=True)
+        read.frame = model.schema(table, foreign).validate(read.frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        problems += _pandera_problems(exc, rel, invalid)
-    frame.attrs[INVALID_CELLS] = invalid
-    frame.attrs[DROPPED_CELLS] = dropped
-    return frame, problems
+        read.problems += _pandera_problems(exc, rel, read.invalid)
+    return read
 
 
 def validate_report(folder: str | Path, *, completeness: bool = False, limit: int | None = PROBLEM_LIMIT,
@@ -582,11 +635,12 @@ def validate_report(folder: str | Path, *, completeness: bool = False, limit: in
     problems += source_problems
     report = Report(folder, meta, source_text, sections)
 
+    reads: dict[str, TableRead] = {}
     for table in model.TABLES:
-        frame, table_problems = _load_table(folder, table, f"{rel_folder}/{table.filename}", report)
-        problems += table_problems
-        if frame is not None:
-            report.tables[table.name] = frame
+        reads[table.name] = read = _load_table(folder, table, f"{rel_folder}/{table.filename}", reads, report)
+        problems += read.problems
+        if read.frame is not None:
+            report.tables[table.name] = read.frame
 
     tables = report.tables
     if "places" in tables:
@@ -603,7 +657,8 @@ def validate_report(folder: str | Path, *, completeness: bool = False, limit: in
                                                                             ("quote", "section", "list_id")))
         missing = [p for p in quote_problems if p.kind in ("quote not in source", "section not in source")]
         if len(missing) >= WRONG_SOURCE_MIN and len(missing) > checked / 2:
-            source_ok = False  # one line instead of a knock-on problem per quote
+            source_ok = False  # one line instead of a knock-on problem per quote (and instead of the hash's line)
+            problems = [p for p in problems if p.column != "source_sha256"]
             problems.append(Problem(f"{rel_folder}/report.toml", None, "source", "the source text the quotes were "
                                     "copied from", f"{meta['source']!r}, in which {len(missing)} of {checked} quotes "
                                     "do not occur (is it the right file?)"))
@@ -612,6 +667,7 @@ def validate_report(folder: str | Path, *, completeness: bool = False, limit: in
         problems += _check_extra_quotes(report, rel_folder)
     problems += _check_dates(report, rel_folder)
     problems += _check_rules(report, rel_folder)
+    problems += _check_output_lines(report, rel_folder)
     problems += check_drafts(report, rel_folder)
     grant = meta.get("grant_figure_id")
     if grant and "figures" in tables and grant not in set(tables["figures"]["figure_id"].dropna()):
@@ -635,9 +691,6 @@ def validate_report(folder: str | Path, *, completeness: bool = False, limit: in
             problems.append(Problem(rel_folder, None, None, "every table loaded",
                                     f"{', '.join(missing_tables)} not loaded"))
         return None, bounded(problems, limit)
-    for frame in tables.values():
-        frame.attrs.pop(INVALID_CELLS, None)
-        frame.attrs.pop(DROPPED_CELLS, None)
     return report, []
 
 
@@ -653,6 +706,14 @@ def load_report(folder: str | Path) -> Report:
     if problems:
         raise ValidationError(problems)
     return report
+
+
+def _is_file(path: Path) -> bool:
+    """``path.is_file()``, but True when the OS will not say (permission denied): reading it then names the error."""
+    try:
+        return path.is_file()
+    except OSError:
+        return True
 
 
 def _display(path: Path) -> str:

@@ -23,8 +23,10 @@ SCOPES = ("project", "organisation", "district", "street", "community")
 #: The shipped units (resources/units.csv); a report adds its own in units.csv (see :mod:`analysis.units`).
 UNITS = shipped_unit_ids()
 COMBINE = ("alternative", "sum")
-#: The level groups a stated coverage total may be declared for (coverage_totals.csv).
-COVERAGE_LEVELS = ("city", "district", "street", "community")
+#: The levels a stated coverage total may be declared for (coverage_totals.csv): a group (district stands for
+#: districts, counties and new areas; street for streets and towns; community for communities and villages) or
+#: any place level, counted in its group.
+COVERAGE_LEVELS = ("city", "district", "street", "community", "county", "new_area", "town", "village")
 ROW_TYPES = ("line", "total")
 OPERATORS = ("==", "<=", ">=", "<", ">")
 SEVERITIES = ("error", "warning", "info")
@@ -143,6 +145,7 @@ TABLES: tuple[Table, ...] = (
     ), required=False, description="which output is divided by which team"),
     Table("key_outputs", (
         _id("metric", SNAKE_PATTERN, unique=True), _text("label_zh"), _text("label_en"), _note("why"),
+        _note("budget_lines"),  # optional: ';' line ids of budget.csv that paid for the output
     ), required=False, description="the outputs spending is divided by (cost per output)"),
     Table("budget", (
         _id("line_id", unique=True), _enum("row_type", ROW_TYPES),
@@ -189,7 +192,8 @@ TABLES: tuple[Table, ...] = (
 #: Optional in every table; an empty cell or a missing column means confirmed.
 ROW_STATUSES = ("draft", "confirmed")
 TABLES = tuple(
-    dataclasses.replace(t, fields=t.fields + (_enum("status", ROW_STATUSES, nullable=True, required=False),))
+    t if "status" in t.columns  # reviews.csv: its status is the evaluator's decision, not a row's review state
+    else dataclasses.replace(t, fields=t.fields + (_enum("status", ROW_STATUSES, nullable=True, required=False),))
     for t in TABLES
 )
 
@@ -204,6 +208,7 @@ REPORT_META = Table("report", (
     _text("title_zh"), _text("title_en"), _text("organisation_zh"), _text("organisation_en"),
     Field("period_start", kind="date"), Field("period_end", kind="date"),
     _id("grant_figure_id", FIGURE_ID_PATTERN),
+    _enum("status", ROW_STATUSES, required=False),  # "draft" while closeout draft's proposal is unconfirmed
 ), description="what the report is and where its source text lies")
 
 _DTYPES = {"str": pd.StringDtype(), "float": "float64", "int": "Int64", "bool": "boolean",
@@ -229,8 +234,9 @@ def schema(table: Table, foreign: dict[str, tuple] | None = None) -> pa.DataFram
         checks = list(f.checks)
         if f.name in foreign:
             target, allowed, *expected = foreign[f.name]  # an optional third item words the expectation
-            error = expected[0] if expected else f"an id defined in {target}"
-            checks.append(pa.Check.isin(sorted(allowed), error=error))
+            allowed = frozenset(allowed)  # held in a closure: pandera copies a schema's checks (100,000 ids)
+            checks.append(pa.Check(lambda s, allowed=allowed: s.isin(allowed), element_wise=False,
+                                   error=expected[0] if expected else f"an id defined in {target}"))
         columns[f.name] = pa.Column(
             _DTYPES[f.kind], checks=checks, nullable=f.nullable, required=f.required, unique=f.unique,
         )

@@ -71,9 +71,9 @@ def parse_toml(raw: bytes) -> dict:
     >>> parse_toml(b'id = "x')
     Traceback (most recent call last):
     ValueError: a TOML syntax error at the end of the file: a text whose closing double quote is missing
-    >>> parse_toml(b'id = x')
+    >>> parse_toml(b'id = x')  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    ValueError: a TOML syntax error at line 1, column 6: a value that is not TOML (a text needs double quotes, a date is written 2020-01-25)
+    ValueError: a TOML syntax error at line 1, column 6: a value that is not TOML (a text needs double quotes, ...)
     """
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -90,6 +90,7 @@ def parse_toml(raw: bytes) -> dict:
 
 
 _PLAIN = {
+    "Illegal character '\\n'": "a line break inside a text (its closing double quote is missing)",
     "Unterminated string": "a text whose closing double quote is missing",
     "Invalid value": "a value that is not TOML (a text needs double quotes, a date is written 2020-01-25)",
     "Cannot overwrite a value": "a key given twice",
@@ -111,7 +112,11 @@ def read_meta(folder: Path, rel_folder: str) -> tuple[dict, list[Problem]]:
     """report.toml of ``folder`` as a dict holding only the valid values, and one problem per invalid key."""
     path = folder / "report.toml"
     rel = f"{rel_folder}/report.toml"
-    if not path.is_file():
+    try:
+        exists = path.is_file()
+    except OSError:
+        exists = True  # reading it names the error
+    if not exists:
         return {}, [Problem(rel, None, None, "a report.toml describing the report", "no such file")]
     try:
         raw = path.read_bytes()
@@ -186,9 +191,13 @@ def resolve_source(folder: Path, meta: dict, rel_folder: str,
     if not src.is_relative_to(data):
         return None, [Problem(rel, None, "source", f"a path inside {_display(data)}/ (the folder that holds the "
                               "report), such as ../raw/<file>.txt", f"{name!r}, which lies outside it")]
-    if src.is_dir():
+    try:
+        is_dir, is_file = src.is_dir(), src.is_file()
+    except OSError as exc:
+        return None, [Problem(rel, None, "source", "a readable source text", f"{name!r} ({exc.strerror})")]
+    if is_dir:
         return None, [Problem(rel, None, "source", "the path of the source text", f"{name!r}, which is a folder")]
-    if not src.is_file():
+    if not is_file:
         return None, [Problem(rel, None, "source", "the path of the source text", f"{name!r} which does not exist")]
     return src, []
 

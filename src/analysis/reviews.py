@@ -33,11 +33,11 @@ def valid_issue_ids(report: Report) -> list[str]:
     """Every issue id of the report's assessment under any threshold profile (a review made under one profile
     stays valid under another), sorted."""
     from analysis import metrics
-    from analysis.assessment import assess
+    from analysis.assessment import issue_ids
 
     ids: set[str] = set()
     for profile in dict.fromkeys(metrics.threshold_profiles()["profile"]):
-        ids.update(assess(report, profile).issues["issue_id"])
+        ids.update(issue_ids(report, profile))
     return sorted(ids)
 
 

@@ -72,7 +72,8 @@ def _printed_list(quote: str) -> str:
         return "no number"
     shown = []
     for text, n in numbers:
-        item = text if text.replace(",", "") in (number(n), f"{n:.2f}") else f"{text} = {number(n)}"
+        words = any(c in "十百千万亿零〇一二两三四五六七八九" for c in text)
+        item = f"{text.lstrip('约至少不低于超过逾近大 ')} = {number(n)}" if words else number(n)
         if item not in shown:
             shown.append(item)
     return ", ".join(shown[:6]) + (", …" if len(shown) > 6 else "")
@@ -91,9 +92,9 @@ def value_problems(frame: pd.DataFrame, columns: tuple[str, ...], rel: str, skip
     for col in columns:
         if col not in frame:
             continue
-        for i, value in frame[col].items():
-            quote = frame.at[i, "quote"]
-            if i in skip or pd.isna(value) or not isinstance(quote, str) or (derived is not None and derived[i]):
+        is_derived = derived if derived is not None else pd.Series(False, index=frame.index)
+        for i, value, quote, skip_derived in zip(frame.index, frame[col], frame["quote"], is_derived):
+            if i in skip or pd.isna(value) or not isinstance(quote, str) or skip_derived:
                 continue
             if not is_printed(float(value), quote):
                 hint = " (or is_derived true with a note saying how it was derived)" if derived is not None or \

@@ -8,7 +8,7 @@ folder, and names the sheet, the row as Excel shows it (the header is row 1) and
 
 Cells are written as text, except the number columns (written as numbers when that is lossless) so that
 Excel can sum them; a cell Excel turns into a number, a date or a boolean is read back as the text the CSV
-would hold (``30000``, ``19678.5``, ``2020-01-28``, ``true``). ``source`` in the ``report`` sheet is relative to
+would hold (``30000``, ``31200.5``, ``2021-06-30``, ``true``). ``source`` in the ``report`` sheet is relative to
 the workbook's own folder.
 """
 
@@ -36,8 +36,8 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def cell_text(value) -> str:
     """The CSV text of a cell value as openpyxl reads it.
 
-    >>> [cell_text(v) for v in (None, 30000, 30000.0, 19678.5, True, dt.datetime(2020, 1, 28), " 入户 ")]
-    ['', '30000', '30000', '19678.5', 'true', '2020-01-28', ' 入户 ']
+    >>> [cell_text(v) for v in (None, 30000, 30000.0, 31200.5, True, dt.datetime(2021, 6, 30), " 送餐 ")]
+    ['', '30000', '30000', '31200.5', 'true', '2021-06-30', ' 送餐 ']
     """
     if value is None:
         return ""
@@ -57,8 +57,8 @@ def cell_text(value) -> str:
 def _as_number(text: str):
     """A number when writing it as one reads back as the same text, else None.
 
-    >>> _as_number("30000"), _as_number("19678.5"), _as_number("18000.00"), _as_number("1,5"), _as_number("")
-    (30000, 19678.5, None, None, None)
+    >>> _as_number("30000"), _as_number("31200.5"), _as_number("18000.00"), _as_number("1,5"), _as_number("")
+    (30000, 31200.5, None, None, None)
     """
     if not re.fullmatch(r"-?\d+(\.\d+)?", text):
         return None
@@ -132,7 +132,9 @@ def folder_to_workbook(folder: str | Path, out: str | Path, *, overwrite: bool =
         ws.freeze_panes = "A2"
         if "status" in header:
             letter = ws.cell(row=1, column=header.index("status") + 1).column_letter
-            rule = DataValidation(type="list", formula1='"draft,confirmed"', allow_blank=True)
+            # reviews.csv's status is the evaluator's decision; every other table's is a row's review state
+            values = model.REVIEW_STATUSES if table.name == "reviews" else model.ROW_STATUSES
+            rule = DataValidation(type="list", formula1=f'"{",".join(values)}"', allow_blank=True)
             rule.add(f"{letter}2:{letter}{max(len(rows), 2) + 1000}")
             ws.add_data_validation(rule)
         for c, name in enumerate(header, start=1):
@@ -226,8 +228,8 @@ def read_workbook(path: str | Path) -> tuple[dict, dict[str, list[list[str]]], l
 def _toml_value(value) -> str:
     """A TOML literal: strings quoted (JSON escapes are TOML escapes), dates bare.
 
-    >>> _toml_value("成都 \\"安心\\""), _toml_value(dt.date(2020, 1, 25)), _toml_value(3), _toml_value(True)
-    ('"成都 \\\\"安心\\\\""', '2020-01-25', '3', 'true')
+    >>> _toml_value("杭州 \\"银龄\\""), _toml_value(dt.date(2020, 1, 25)), _toml_value(3), _toml_value(True)
+    ('"杭州 \\\\"银龄\\\\""', '2020-01-25', '3', 'true')
     """
     import json
 

@@ -4,17 +4,18 @@ digit, an added digit, a sign."""
 from __future__ import annotations
 
 import pytest
+from checks_fixtures import TRANSPOSED, TWO_ERRORS, budget_report, ids, one
 
 from analysis import checks as c
 from engine_data import line, make_report, total
 
 
-def table(masks_actual: float, masks_remaining: float = -1678.5) -> list[dict]:
-    """Masks 18000 budget, 19678.5 spent; disinfectant 12000 / 11000; totals as they should be."""
+def table(kits_actual: float, kits_remaining: float = -1234.5) -> list[dict]:
+    """Kits 15000 budget, 16234.5 spent; hotline 12000 / 11000; totals as they should be."""
     return [
-        line("masks", 18000, masks_actual, masks_remaining),
-        line("disinfectant", 12000, 11000, 1000),
-        total(30000, 30678.5, -678.5),
+        line("kits", 15000, kits_actual, kits_remaining),
+        line("hotline", 12000, 11000, 1000),
+        total(27000, 27234.5, -234.5),
     ]
 
 
@@ -27,11 +28,11 @@ def localised(rows: list[dict]):
 @pytest.mark.parametrize(
     ("printed", "remaining", "zh", "en"),
     [
-        (19687.5, -1678.5, "8 与 7 两位数字颠倒", "digits 8 and 7 transposed"),
-        (19638.5, -1678.5, "数字 7 误为 3", "a 7 printed as 3"),
-        (119678.5, -1678.5, "多打了数字 1", "an extra digit 1"),
-        (1968.5, -1678.5, "少打了数字 7", "a digit 7 left out"),
-        (19678.5, 1678.5, "漏印了负号", "a minus sign left out"),
+        (16243.5, -1234.5, "4 与 3 两位数字颠倒", "digits 4 and 3 transposed"),
+        (16284.5, -1234.5, "数字 3 误为 8", "a 3 printed as 8"),
+        (162345.5, -1234.5, "多打了数字 5", "an extra digit 5"),
+        (1634.5, -1234.5, "少打了数字 2", "a digit 2 left out"),
+        (16234.5, 1234.5, "漏印了负号", "a minus sign left out"),
     ],
     ids=["transposition", "change", "drop", "insert", "sign"],
 )
@@ -40,7 +41,7 @@ def test_each_kind_of_slip_is_worded_right_in_both_languages(printed, remaining,
     row = localised(table(printed, remaining))
     assert f"（{zh}）" in row["message_zh"], row["message_zh"]
     assert f"({en})" in row["message_en"], row["message_en"]
-    corrected = "-1678.5" if remaining > 0 else "19678.5"
+    corrected = "-1234.5" if remaining > 0 else "16234.5"
     assert f"应为 {corrected} 而非" in row["message_zh"] and f"should read {corrected}, not" in row["message_en"]
 
 
@@ -60,3 +61,62 @@ def test_sign_edits_are_offered_last():
     """digit_edits offers the opposite sign as the last, least likely kind."""
     edits = {v: k for v, k, _ in c.digit_edits(-1687.5)}
     assert edits[1687.5] == "sign" and edits[-1678.5] == "transposition"
+
+
+def test_transposed_digits_are_localised():
+    """One swapped digit pair breaks three identities; 19678.5 → 19687.5 explains them all."""
+    out = c.run_checks(budget_report(TRANSPOSED))
+    assert ids(out) == {
+        "budget_remaining:masks": "error",
+        "budget_sum:actual_yuan": "error",
+        "budget_sum:remaining_from_lines": "error",
+        "localise:budget": "info",
+    }
+    loc = one(out, "localise:budget")
+    assert "all 3 failing budget sums" in loc["message_en"]
+    assert "19687.5, not 19678.5 (digits 7 and 8 transposed)" in loc["message_en"]
+    assert loc["figure_ids"].startswith("budget.masks.actual_yuan;")
+    remaining = one(out, "budget_remaining:masks")
+    assert "18000 − actual spending 19678.5 = -1678.5" in remaining["message_en"]
+    assert "printed as -1687.5" in remaining["message_en"]
+    assert "7 与 8 两位数字颠倒" in remaining["explanation_zh"]
+    assert remaining["figure_ids"] == "budget.masks.budget_yuan;budget.masks.actual_yuan;budget.masks.remaining_yuan"
+
+
+def test_two_independent_errors_are_not_explained_by_one_cell():
+    """With two independent errors no single cell explains every failing identity, and the finding says so."""
+    out = c.run_checks(budget_report(TWO_ERRORS))
+    failing = {k for k, v in ids(out).items() if v == "error"}
+    assert failing == {
+        "budget_remaining:masks",
+        "budget_sum:remaining_yuan",
+        "budget_sum:budget_yuan",
+        "budget_remaining:total",
+    }
+    loc = one(out, "localise:budget")
+    assert loc["message_en"].startswith("No single-cell correction explains all 4 failing budget sums")
+    assert loc["message_en"].endswith(
+        "The closest: the remaining amount of Masks (masks行) reading -1678.5 (digits 8 and 7 transposed) "
+        "explains 2 of them."
+    )
+    assert (out["explanation_en"] == "").all()
+
+
+def test_digit_edits_cover_drops_and_additions():
+    """A dropped or an added digit is among the candidate corrections, each value once."""
+    edits = {value: kind for value, kind, _ in c.digit_edits(1234)}
+    assert edits[1243] == "transposition" and edits[1284] == "change"
+    assert edits[124] == "drop" and edits[12345] == "insert"
+    assert all(not str(int(v)).startswith("0") for v in edits)
+
+
+def test_seed_budget_localisation(seed):
+    """Seed: three budget identities fail; 19678.5 → 19687.5 (7 and 8 transposed) explains all."""
+    out = c.run_checks(seed)
+    errors = set(out.loc[out["kind"].str.startswith("budget"), "check_id"])
+    assert errors == {"budget_remaining:masks", "budget_sum:actual_yuan", "budget_sum:remaining_from_lines"}
+    assert "30040.5" in one(out, "budget_sum:actual_yuan")["message_en"]
+    assert "leave -40.5" in one(out, "budget_sum:remaining_from_lines")["message_en"]
+    loc = one(out, "localise:budget")
+    assert "all 3 failing budget sums" in loc["message_en"]
+    assert "should read 19687.5, not 19678.5 (digits 7 and 8 transposed)" in loc["message_en"]

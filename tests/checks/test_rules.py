@@ -2,33 +2,10 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from checks_fixtures import CLEAN, budget_report, ids, one, rule
 
 from analysis import checks as c
 from engine_data import fig, line, make_report, total
-
-
-def rule(rule_id: str, left: str, operator: str, right: str, severity: str = "warning", tolerance=None) -> dict:
-    return {
-        "rule_id": rule_id,
-        "left": left,
-        "operator": operator,
-        "right": right,
-        "tolerance_pct": tolerance,
-        "severity": severity,
-        "message_zh": f"{rule_id}规则。",
-        "message_en": f"Rule {rule_id}.",
-    }
-
-
-def ids(findings: pd.DataFrame) -> dict[str, str]:
-    return dict(zip(findings["check_id"], findings["severity"], strict=True))
-
-
-def one(findings: pd.DataFrame, check_id: str) -> pd.Series:
-    (index,) = findings.index[findings["check_id"] == check_id]
-    return findings.loc[index]
-
 
 OVERSPEND = "(budget.kits.actual_yuan - budget.kits.budget_yuan) / budget.kits.budget_yuan × 100"
 
@@ -104,3 +81,46 @@ def test_ratio_rules_are_not_mistaken_for_budget_identities():
     report = _report(5000, [], rules)
     assert c.rule_forms(report) == {}
     assert "rule:ratio" not in ids(c.run_checks(report))
+
+
+def test_rules_are_evaluated_with_approximate_tolerance():
+    """'1100多' against 1678.5 fails with the rule's severity; 1000 == 1000 and 248 + 7608 == 7856 hold."""
+    figures = [
+        fig(
+            "F001",
+            "overrun",
+            1100,
+            unit="yuan",
+            quote="多出了1100多元",
+            is_approximate=True,
+            qualifier="approximate",
+        ),
+        fig("F002", "saving", 1000, unit="yuan"),
+        fig("F003", "part", 248),
+        fig("F004", "part2", 7608),
+        fig("F005", "whole", 7856),
+    ]
+    rules = [
+        rule("overrun", "budget.masks.actual_yuan - budget.masks.budget_yuan", "==", "F001"),
+        rule("saving", "budget.disinfectant.budget_yuan - budget.disinfectant.actual_yuan", "==", "F002"),
+        rule("parts", "F003 + F004", "==", "F005", "error"),
+    ]
+    out = c.run_checks(budget_report(CLEAN, figures, rules=rules))
+    assert ids(out) == {"rule:overrun": "warning"}
+    message = one(out, "rule:overrun")["message_en"]
+    assert message.startswith("Rule overrun. The report gives budget.masks.actual_yuan = 19678.5")
+    assert "→ 1678.5, against F001 = 1100 (1100–1200)" in message
+    assert one(out, "rule:overrun")["figure_ids"] == "budget.masks.actual_yuan;budget.masks.budget_yuan;F001"
+
+
+def test_rule_operators_tolerance_and_empty_cells():
+    """`<=` fails when the left is larger; a 5 % tolerance admits 105 == 100; an empty cell gives info."""
+    figures = [fig("F001", "a", 105), fig("F002", "b", 100)]
+    rows = [line("a", 100, 90, None), total(100, 90, 10)]
+    rules = [
+        rule("le", "F001", "<=", "F002", "error"),
+        rule("tol", "F001", "==", "F002", "error", 5),
+        rule("empty", "budget.a.remaining_yuan", "==", "10"),
+    ]
+    out = c.run_checks(make_report(figures, budget=rows, rules=rules))
+    assert ids(out) == {"rule:le": "error", "rule:empty": "info"}

@@ -81,3 +81,28 @@ def test_seed_costs_unchanged(seed):
     out = m.cost_per_output(seed)
     assert set(out["spend_basis"]) == {"whole_grant"}
     assert set(out["spend_yuan"]) == {30040.5}
+
+
+def test_budget_lines_column_of_key_outputs():
+    """key_outputs.csv may name the lines itself (budget_lines, ';' ids): the same costs as the link table."""
+    report = make_report(
+        [fig("F001", "kits_handed_out", 900, unit="packs", unit_zh="包")],
+        budget=LINES,
+        key_outputs=[{**key("kits_handed_out"), "budget_lines": "kits; admin"}],
+    )
+    (row,) = m.cost_per_output(report).itertuples()
+    assert (row.spend_yuan, row.budget_line_ids, row.spend_basis) == (22000, "kits;admin", "budget_lines")
+
+
+def test_unknown_budget_line_is_reported(mini_report):
+    """A budget_lines id that is not a line of budget.csv is a located problem listing the valid ids."""
+    from analysis.load import validate_report
+
+    (mini_report / "key_outputs.csv").write_text(
+        "metric,label_zh,label_en,why,budget_lines\nhouseholds_visited,入户,Households,,masks;kitchen\n",
+        encoding="utf-8",
+    )
+    _, problems = validate_report(mini_report)
+    (problem,) = problems
+    assert (problem.row, problem.column, problem.found) == (2, "budget_lines", "'kitchen'")
+    assert "masks" in problem.expected

@@ -40,7 +40,7 @@ def test_declared_total_per_level_including_streets():
         places=STREETS,
         coverage_totals=[
             {"level": "community", "figure_id": "F002", "combine": None},
-            {"level": "street", "figure_id": "F005", "combine": "alternative"},
+            {"level": "town", "figure_id": "F005", "combine": "alternative"},  # a place level counts in its group
         ],
     )
     out = m.place_reach(report).set_index("level")

@@ -27,9 +27,7 @@ def team_report(cutoff: str | None, start=None, end=None, pauses=()) -> object:
                 "end_date": end,
             }
         ],
-        team_pauses=[
-            {"team_id": "hotline", "pause_start": a, "pause_end": b, "note": None} for a, b in pauses
-        ],
+        team_pauses=[{"team_id": "hotline", "pause_start": a, "pause_end": b, "note": None} for a, b in pauses],
         intensities=[
             {
                 "intensity_id": "calls",
@@ -70,6 +68,7 @@ def test_cutoff_before_the_team_started_gives_no_rate():
     """An output dated before the team began: 0 active days, no per-day rate (NaN, never inf)."""
     (r,) = m.intensity(team_report("2020-02-01", start="2020-02-10")).itertuples()
     assert r.days == 0 and r.output_per_worker_day != r.output_per_worker_day
+    assert "no active day" in r.note
 
 
 def test_without_service_dates_the_wording_is_unchanged():

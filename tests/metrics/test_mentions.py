@@ -20,11 +20,11 @@ def test_the_reports_own_organisation_is_masked():
 
 
 def test_short_name_standing_alone_counts():
-    """华星路、蓝谷地两个社区 names both communities; 锦官驿由…负责 names 锦官驿社区."""
-    text = "华星路、蓝谷地两个社区。锦官驿由社工负责。"
-    assert mention_spans(text, "华星路社区") == [(0, 3)]
-    assert mention_spans(text, "蓝谷地社区") == [(4, 7)]
-    assert mention_spans(text, "锦官驿社区") == [(12, 15)]
+    """青石、柳岸两个社区 names both communities; 双井由…负责 names 双井社区."""
+    text = "青石、柳岸两个社区。双井由社工负责。"
+    assert mention_spans(text, "青石社区") == [(0, 2)]
+    assert mention_spans(text, "柳岸社区") == [(3, 5)]
+    assert mention_spans(text, "双井社区") == [(10, 12)]
 
 
 def test_government_bodies_are_mentions():

@@ -2,9 +2,13 @@
 
 ``assess(report, profile)`` groups the findings of :func:`analysis.checks.run_checks` into issues (one cause, one
 issue: :mod:`~analysis.assessment.grouping`), measures how much each matters to the funder
-(:mod:`~analysis.assessment.materiality`), words it for a funder and the grantee
-(:mod:`~analysis.assessment.wording`), gives it a stable id (:mod:`~analysis.assessment.ids`) and joins the
-evaluator's review log (reviews.csv). See docs/assessment.md.
+(:mod:`~analysis.assessment.materiality`, against :mod:`~analysis.assessment.context`), words it for a funder and
+the grantee (:mod:`~analysis.assessment.wording`, with :mod:`~analysis.assessment.wording_budget`,
+:mod:`~analysis.assessment.wording_figures` and :mod:`~analysis.assessment.phrases`; numbers with their
+uncertainty from :mod:`~analysis.assessment.numbers`), gives it a stable id (:mod:`~analysis.assessment.ids`) and
+joins the evaluator's review log (reviews.csv). The budget readings are :mod:`~analysis.assessment.budget`, the
+targets :mod:`~analysis.assessment.targets`; :mod:`~analysis.assessment.export` writes the workbook and
+:mod:`~analysis.assessment.summary` is ``closeout summary`` / ``closeout questions``. See docs/assessment.md.
 """
 
 from __future__ import annotations
@@ -119,6 +123,19 @@ def current_reviews(report: Report) -> pd.DataFrame:
     return r.groupby("issue_id", sort=True).tail(1).set_index("issue_id")[cols]
 
 
+def _causes(report: Report, profile: str):
+    findings = budget_mod.memo(report, f"findings:{profile}", lambda: checks.run_checks(report, profile))
+    fig = metrics.figures(report)
+    cumulative = dict(zip(report.metrics["metric"], report.metrics["is_cumulative"], strict=True))
+    causes = group_findings(findings, fig, cumulative)
+    return causes, unique_ids([(c.kind, c.terms) for c in causes])
+
+
+def issue_ids(report: Report, profile: str = "default") -> list[str]:
+    """The ids of the issues :func:`assess` would return (unranked), without wording or measuring them."""
+    return sorted(_causes(report, profile)[1])
+
+
 def assess(report: Report, profile: str = "default") -> Assessment:
     """The assessment of a report: ranked issues, open questions, targets and budget (see OWNERSHIP/docs).
 
@@ -127,14 +144,10 @@ def assess(report: Report, profile: str = "default") -> Assessment:
     place_ids (';'), quotes (list of str), evidence (list of dict), status, note, reviewer, review_date.
     Ranked by severity, then information last, then materiality (largest first), then issue_id.
     """
-    findings = checks.run_checks(report, profile)
-    fig = metrics.figures(report)
-    cumulative = dict(zip(report.metrics["metric"], report.metrics["is_cumulative"], strict=True))
-    causes = group_findings(findings, fig, cumulative)
+    causes, ids = _causes(report, profile)
     budget = budget_mod.budget_summary(report, profile)
     targets = target_table(report)
     ctx = context(report, profile, targets, budget)
-    ids = unique_ids([(c.kind, c.terms) for c in causes])
     rows = []
     for cause, issue_id in zip(causes, ids, strict=True):
         m = measure(cause, ctx)
@@ -158,7 +171,7 @@ def assess(report: Report, profile: str = "default") -> Assessment:
                 "impact_en": impact(m, ctx, "en"),
                 "question_zh": words["question_zh"],
                 "question_en": words["question_en"],
-                "materiality": float(m.score) if math.isfinite(m.score) else 1e9,
+                "materiality": _score(m.score),
                 "materiality_zh": m.text_zh,
                 "materiality_en": m.text_en,
                 "finding_ids": ";".join(cause.finding_ids),
@@ -189,6 +202,11 @@ def assess(report: Report, profile: str = "default") -> Assessment:
         for i in issues["issue_id"]
     ]
     issues = issues[ISSUE_COLUMNS]
+    unknown = [i for i in reviews.index if i not in known]
+    if unknown:  # a review made under another threshold profile is not stale
+        for other in dict.fromkeys(metrics.threshold_profiles()["profile"]):
+            if other != profile:
+                known |= set(_causes(report, other)[1])
     stale = [
         {
             "issue_id": i,
@@ -206,8 +224,18 @@ def assess(report: Report, profile: str = "default") -> Assessment:
     )
 
 
+#: The materiality shown for an infinite gap (one of the conflicting values is 0), so that JSON stays valid.
+INFINITE_MATERIALITY = 1e9
+
+
+def _score(value: float) -> float:
+    if value is None or math.isnan(value):
+        return 0.0  # nothing to measure (a rule that cannot be evaluated)
+    return float(value) if math.isfinite(value) else INFINITE_MATERIALITY
+
+
 def _text(value) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
-__all__ = ["Assessment", "assess", "current_reviews", "ISSUE_COLUMNS", "QUESTION_COLUMNS", "CLOSED"]
+__all__ = ["Assessment", "assess", "issue_ids", "current_reviews", "ISSUE_COLUMNS", "QUESTION_COLUMNS", "CLOSED"]

@@ -8,11 +8,28 @@ import math
 
 import pandas as pd
 
-from analysis import checks, metrics
-from analysis.load import Report, parse_expression
+from analysis import checks, expressions, metrics
+from analysis.load import Report
 
 _COLUMN_ZH = {"budget_yuan": "预算额度", "actual_yuan": "实际开支", "remaining_yuan": "剩余金额"}
 _COLUMN_EN = {"budget_yuan": "budget", "actual_yuan": "actual spending", "remaining_yuan": "remaining amount"}
+
+
+#: How each kind of budget reading is named.
+READING_ZH = {
+    "budget": "预算额度",
+    "actual": "实际开支",
+    "remaining": "剩余金额",
+    "overrun": "超支额",
+    "saving": "结余额",
+}
+READING_EN = {
+    "budget": "budget",
+    "actual": "actual spending",
+    "remaining": "remaining amount",
+    "overrun": "overspend",
+    "saving": "saving",
+}
 
 
 def line_names(report: Report) -> dict[str, tuple[str, str]]:
@@ -35,7 +52,33 @@ def cell_name(report: Report, cell: str) -> tuple[str, str]:
     return f"「{zh}」的{_COLUMN_ZH.get(column, column)}", f"the {_COLUMN_EN.get(column, column)} of {en}"
 
 
+def memo(report: Report, name: str, fn):
+    """``fn()`` computed once per report for ``name``, recomputed when any table or the source is replaced (the
+    same rule as :func:`analysis.metrics.figures`); an assessment asks for the same variances many times."""
+    key = (*report.tables.values(), report.source_text)
+    store = report.__dict__.setdefault("_assessment_memo", {})
+    hit = store.get(name)
+    if hit is None or len(hit[0]) != len(key) or any(a is not b for a, b in zip(hit[0], key, strict=True)):
+        hit = (key, fn())
+        store[name] = hit
+    return hit[1]
+
+
+def variance(report: Report, profile: str = "default") -> pd.DataFrame:
+    """:func:`analysis.metrics.budget_variance`, computed once per report and profile (do not modify it)."""
+    return memo(report, f"variance:{profile}", lambda: metrics.budget_variance(report, profile))
+
+
+def cost(report: Report) -> pd.DataFrame:
+    """:func:`analysis.metrics.cost_per_output`, computed once per report (do not modify it)."""
+    return memo(report, "cost", lambda: metrics.cost_per_output(report))
+
+
 def corrections(report: Report) -> tuple[list[str], list]:
+    return memo(report, "corrections", lambda: _corrections(report))
+
+
+def _corrections(report: Report) -> tuple[list[str], list]:
     """(failing budget identities, the single-cell corrections that explain all of them without breaking any
     that held) — :func:`analysis.checks.localise` restricted to full explanations."""
     fig = metrics.figures(report)
@@ -72,11 +115,12 @@ def readings(report: Report) -> list[dict]:
     Each reading: level ('line' | 'category' | 'total'), line_id, name_zh, name_en, what ('budget' | 'actual' |
     'remaining' | 'overrun' | 'saving'), value_yuan, cells (the budget cells it is computed from).
     """
-    variance = metrics.budget_variance(report)
     out = []
-    for r in variance.itertuples():
+    for r in variance(report).itertuples():
         zh = r.line_zh if r.level == "line" else r.category_zh
         en = r.line_en if r.level == "line" else r.category_en
+        zh = zh if isinstance(zh, str) and zh else ("其他各行" if r.level == "category" else r.line_id)
+        en = en if isinstance(en, str) and en else ("the other lines" if r.level == "category" else r.line_id)
         cells = r.budget_cells.split(";") + r.actual_cells.split(";")
         for what, value in (
             ("budget", r.budget_yuan),
@@ -115,11 +159,11 @@ def matching_readings(
 
 
 def explanations(report: Report) -> dict[str, dict]:
-    """line_id -> {'quote', 'section'} for each budget line the report explains in its own words.
+    """line_id -> {'quote', 'section', 'source'} for each budget line the report explains in its own words.
 
     From the optional ``explanation_quote`` column of budget.csv (checked by validation as a quote of the
-    source), else from a rule of rules.csv that compares a figure of the narrative with that line's cells (the
-    figure's quote is then the explanation).
+    source; source 'quote'), else from the table's own remark (备注) on the line ('remark'), else from a rule
+    of rules.csv that compares a figure of the narrative with that line's cells (the figure's quote; 'rule').
     """
     out: dict[str, dict] = {}
     budget = report.budget
@@ -127,11 +171,19 @@ def explanations(report: Report) -> dict[str, dict]:
         for row in budget.itertuples():
             q = row.explanation_quote
             if isinstance(q, str) and q.strip():
-                out[row.line_id] = {"quote": q, "section": _section_of(report, q)}
+                out[row.line_id] = {"quote": q, "section": _section_of(report, q), "source": "quote"}
+    for row in budget.itertuples():
+        remark = row.remark_zh
+        if row.line_id not in out and isinstance(remark, str) and remark.strip():
+            out[row.line_id] = {
+                "quote": remark.strip(),
+                "section": _section_of(report, str(row.quote)),
+                "source": "remark",
+            }
     fig = metrics.figures(report)
     for rule in report.rules.itertuples():
         try:
-            terms = [t for side in (rule.left, rule.right) for _, t in parse_expression(str(side))]
+            terms = [t for side in (rule.left, rule.right) for t in expressions.parse(str(side)).refs()]
         except ValueError:
             continue
         lines = {t.split(".")[1] for t in terms if t.startswith("budget.") and t.count(".") == 2}
@@ -140,7 +192,7 @@ def explanations(report: Report) -> dict[str, dict]:
             line = lines.pop()
             if line not in out:
                 f = fig.loc[figs[0]]
-                out[line] = {"quote": str(f["quote"]), "section": str(f["section"])}
+                out[line] = {"quote": str(f["quote"]), "section": str(f["section"]), "source": "rule"}
     return out
 
 
@@ -194,10 +246,10 @@ def budget_summary(report: Report, profile: str) -> dict:
             "why_en": f"{en_cell[0].upper() + en_cell[1:]} is printed {money(c.old)} but should read {money(c.new)} "
             f"({how_en}): with that one change all {len(failing)} failing sums of the table hold.",
         }
-    variance = metrics.budget_variance(report, profile)
+    table = variance(report, profile)
     explained = explanations(report)
     out_lines = []
-    for r in variance[variance["level"].isin(["line", "category"])].itertuples():
+    for r in table[table["level"].isin(["line", "category"])].itertuples():
         needs = bool(r.needs_explanation)
         ex = explained.get(r.line_id)
         if not needs and ex is None:

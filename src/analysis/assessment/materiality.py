@@ -7,9 +7,10 @@ from it (never from the kind of check that found it).
   stake divided by the funder's tolerance, i.e. the grant × the threshold profile's percentage (default: 10 %
   of the grant, so 1.0 means "as large as the variance the funder accepts without an explanation"). The
   profile therefore changes money materiality; an amount below the profile's floor is never more than low.
-- **conflicting values** (the same measure twice, a part larger than its whole, a count against its list, a
-  rule between figures): the relative gap between the two readings' intervals, larger.lo ÷ smaller.hi − 1
-  (43 against 1295 → 29.1; rounding of 余/多/约 never counts as a gap).
+- **conflicting values** (the same measure twice, a count against its list, a rule between figures): the
+  relative gap between the two readings' intervals, larger.lo ÷ smaller.hi − 1 (43 against 1295 → 29.1;
+  rounding of 余/多/约 never counts as a gap). A part larger than its whole is measured against the largest
+  project total (0 when it fits one of them: it only shows a smaller total incomplete).
 - **information** (a running total revised upwards later, an organisation-wide against a project figure):
   0 — the readings do not compete, nothing changes.
 
@@ -17,8 +18,8 @@ Severity: **high** when a target verdict (met / not met) changes under the other
 least 1 (money at least the funder's tolerance; one value at least twice the other); **medium** when the score
 is at least 0.5, or at least 0.1 for an issue that touches money or a headline figure (a target attainment, the
 budget total, a cost per output, an output per worker), or when a budget line's "needs an explanation" verdict
-changes; **low** otherwise, and whenever the report itself explains the variance or the amount is below the
-profile's floor.
+changes; **low** otherwise, and whenever the amount is below the profile's floor. A variance the report itself
+explains (budget.csv's explanation_quote or remark, or a narrative rule about the line) is one level lower.
 """
 
 from __future__ import annotations
@@ -28,11 +29,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis import checks, metrics
+from analysis import checks, expressions, metrics
 from analysis.assessment import budget as budget_mod
+from analysis.assessment.context import Context, context, headlines_of, target_flips, term_uncertain
 from analysis.assessment.grouping import CONTRADICTIONS, Cause
 from analysis.assessment.numbers import figure_text, num, section_text, times
-from analysis.load import Report, parse_expression
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
 SEVERITY_RANK = {HIGH: 0, MEDIUM: 1, LOW: 2}
@@ -40,58 +41,7 @@ HIGH_AT = 1.0
 MEDIUM_AT = 0.5
 MEDIUM_HEADLINE_AT = 0.1
 
-
-@dataclass
-class Context:
-    """What every issue's materiality is measured against, computed once per assessment."""
-
-    report: Report
-    profile: str
-    fig: pd.DataFrame
-    grant_yuan: float
-    pct: float
-    floor_yuan: float
-    targets: pd.DataFrame
-    key_output_figures: dict[str, str]  # figure id -> metric label (zh) of cost per output
-    intensity_figures: set[str]
-    budget: dict
-    failing: list[str] = field(default_factory=list)
-    full: list = field(default_factory=list)
-
-    @property
-    def tolerance_yuan(self) -> float:
-        return self.grant_yuan * self.pct / 100 if self.grant_yuan and self.pct else math.nan
-
-
-def context(report: Report, profile: str, targets: pd.DataFrame, budget: dict) -> Context:
-    """The measuring context of a report under a threshold profile."""
-    fig = metrics.figures(report)
-    rules = metrics.profile_rules(profile)
-    line_rule = rules[rules["level"] == "line"]
-    rule = line_rule if len(line_rule) else rules.sort_values("pct")
-    pct = float(rule["pct"].iloc[0])
-    floor = float(rule["floor_yuan"].iloc[0])
-    grant = budget.get("budget_total_yuan")
-    gid = report.meta.get("grant_figure_id")
-    if not grant and gid in fig.index:
-        grant = float(fig.loc[gid, "value"])
-    cost = metrics.cost_per_output(report)
-    inten = metrics.intensity(report)
-    failing, full = budget_mod.corrections(report) if len(report.budget) else ([], [])
-    return Context(
-        report=report,
-        profile=profile,
-        fig=fig,
-        grant_yuan=float(grant or 0.0),
-        pct=pct,
-        floor_yuan=floor,
-        targets=targets,
-        key_output_figures=dict(zip(cost["output_figure_id"], cost["label_zh"], strict=True)),
-        intensity_figures=set(inten["output_figure_id"]) | set(inten["workers_figure_id"]),
-        budget=budget,
-        failing=failing,
-        full=full,
-    )
+__all__ = ["Context", "Measure", "context", "measure", "SEVERITY_RANK", "HIGH", "MEDIUM", "LOW"]
 
 
 @dataclass
@@ -129,21 +79,42 @@ def _tolerance_text(ctx: Context, amount: float, lang: str) -> str:
             else f"{num(abs(amount))} yuan at stake (the report gives no grant to compare it with)."
         )
     share = abs(amount) / tol
+    of_grant = _pct_text(abs(amount) / ctx.grant_yuan)
     below = bool(ctx.floor_yuan and abs(amount) < ctx.floor_yuan)
     if lang == "zh":
         text = (
-            f"按涉及金额衡量：{num(abs(amount))} 元，是资助方容许偏差（项目预算 {num(ctx.grant_yuan)} 元的 "
-            f"{num(ctx.pct)}%，即 {num(tol)} 元）的 {share:.1%}。"
+            f"按涉及金额衡量：{num(abs(amount))} 元，占项目预算 {num(ctx.grant_yuan)} 元的 {of_grant}，是资助方"
+            f"容许偏差（预算的 {num(ctx.pct)}%，即 {num(tol)} 元）的 {_pct_text(share)}。"
         )
         return text + (f"该金额低于资助方要求说明的最低金额 {num(ctx.floor_yuan)} 元。" if below else "")
     text = (
-        f"Measured by the money at stake: {num(abs(amount))} yuan, {share:.1%} of the variance the funder "
-        f"accepts ({num(ctx.pct)} % of the {num(ctx.grant_yuan)} yuan grant, {num(tol)} yuan)."
+        f"Measured by the money at stake: {num(abs(amount))} yuan, {of_grant} of the {num(ctx.grant_yuan)} yuan "
+        f"grant and {_pct_text(share)} of the variance the funder accepts ({num(ctx.pct)} % of the grant, "
+        f"{num(tol)} yuan)."
     )
     return text + (f" It is below the funder's floor of {num(ctx.floor_yuan)} yuan." if below else "")
 
 
-def _severity(m: Measure, touches_headline: bool, information: bool = False, capped: bool = False) -> str:
+def _pct_text(share: float) -> str:
+    """A share as a percentage with enough digits to be non-zero: 0.03%, 3.8%, 120%.
+
+    >>> _pct_text(9 / 30000), _pct_text(1138 / 30000), _pct_text(1.2)
+    ('0.03%', '3.8%', '120%')
+    """
+    pct = share * 100
+    if pct >= 100:
+        return f"{pct:.0f}%"
+    if pct >= 1 or pct == 0:
+        return f"{pct:.1f}%".replace(".0%", "%")
+    digits = max(1, -math.floor(math.log10(pct)))
+    return f"{pct:.{digits}f}%"
+
+
+def _severity(
+    m: Measure, touches_headline: bool, information: bool = False, capped: bool = False, explained: bool = False
+) -> str:
+    """The severity rules of the module docstring; ``capped``: below the profile's floor (low); ``explained``:
+    the report explains the variance itself (one level lower)."""
     if information:
         return LOW
     if m.target_flips:
@@ -151,89 +122,16 @@ def _severity(m: Measure, touches_headline: bool, information: bool = False, cap
     if capped:
         return LOW
     if m.score >= HIGH_AT:
-        return HIGH
-    if m.score >= MEDIUM_AT or m.line_flips:
-        return MEDIUM
-    if m.score >= MEDIUM_HEADLINE_AT and (touches_headline or m.basis == "money"):
-        return MEDIUM
-    return LOW
-
-
-def _headlines_of(ctx: Context, ids: set[str], pairs: list[dict] | None = None) -> list[dict]:
-    """The headline figures that depend on figures ``ids``: targets whose attainment uses (or could use) one of
-    them, costs per output and outputs per worker. With ``pairs`` (a, b figure ids), a target or cost also gets
-    ``now`` and ``other``: its value as computed and with a figure used replaced by the other of its pair."""
-    fig = ctx.fig
-    out = []
-    for t in ctx.targets.itertuples():
-        achieved = [i for i in str(t.achieved_figure_ids or "").split(";") if i]
-        used = set(achieved) | set(str(t.other_figure_ids or "").split(";"))
-        if not ids & (used - {""}):
-            continue
-        h = {"what": "target", "target_id": t.target_id, "label_zh": t.label_zh, "label_en": t.label_en}
-        others = []
-        for p in pairs or []:
-            for mine, other in ((p["a"], p["b"]), (p["b"], p["a"])):
-                if mine in achieved and t.target_value:
-                    v = t.achieved_value - float(fig.loc[mine, "value"]) + float(fig.loc[other, "value"])
-                    others.append(v / t.target_value)
-        if others and not pd.isna(t.attainment_ratio):
-            approx = any(_uncertain(ctx, i) for p in pairs or [] for i in (p["a"], p["b"]))
-            h.update({"now": float(t.attainment_ratio), "other": sorted(set(others)), "approximate": approx})
-        out.append(h)
-    cost = metrics.cost_per_output(ctx.report).set_index("output_figure_id") if ctx.key_output_figures else None
-    for fid, label in ctx.key_output_figures.items():
-        if fid not in ids:
-            continue
-        h = {"what": "cost", "figure_id": fid, "label_zh": label, "label_en": str(fig.loc[fid, "metric_en"])}
-        others = [
-            float(fig.loc[o, "value"])
-            for p in pairs or []
-            for m_, o in ((p["a"], p["b"]), (p["b"], p["a"]))
-            if m_ == fid and float(fig.loc[o, "value"])
-        ]
-        if others and cost is not None and fid in cost.index:
-            spend = float(cost.loc[fid, "spend_yuan"])
-            h.update(
-                {"now": float(cost.loc[fid, "cost_per_output_yuan"]), "other": sorted({spend / o for o in others})}
-            )
-        out.append(h)
-    if ids & ctx.intensity_figures:
-        out.append({"what": "intensity"})
-    return out
-
-
-def _target_flips(ctx: Context, pairs: list[dict]) -> list[dict]:
-    """Targets whose verdict (met / not met) differs when a figure used is replaced by the other of its pair."""
-    flips = []
-    fig = ctx.fig
-    for t in ctx.targets.itertuples():
-        used = [i for i in str(t.achieved_figure_ids or "").split(";") if i]
-        if not used or not t.target_value:
-            continue
-        target = fig.loc[t.target_figure_id]
-        for p in pairs:
-            for mine, other in ((p["a"], p["b"]), (p["b"], p["a"])):
-                if mine not in used:
-                    continue
-                lo = t.achieved_lo - float(fig.loc[mine, "lo"]) + float(fig.loc[other, "lo"])
-                hi = t.achieved_hi - float(fig.loc[mine, "hi"]) + float(fig.loc[other, "hi"])
-                met_now = t.achieved_lo >= float(target["hi"]) - 1e-9
-                met_other = lo >= float(target["hi"]) - 1e-9
-                fail_other = hi < float(target["lo"]) - 1e-9
-                if met_now != met_other and (met_now or fail_other):
-                    flips.append(
-                        {
-                            "target_id": t.target_id,
-                            "label_zh": t.label_zh,
-                            "label_en": t.label_en,
-                            "now": t.achieved_value,
-                            "other_lo": lo,
-                            "other_hi": hi,
-                            "target": t.target_value,
-                        }
-                    )
-    return flips
+        level = HIGH
+    elif m.score >= MEDIUM_AT or m.line_flips:
+        level = MEDIUM
+    elif m.score >= MEDIUM_HEADLINE_AT and (touches_headline or m.basis == "money"):
+        level = MEDIUM
+    else:
+        level = LOW
+    if explained:
+        level = {HIGH: MEDIUM, MEDIUM: LOW, LOW: LOW}[level]
+    return level
 
 
 def measure(cause: Cause, ctx: Context) -> Measure:
@@ -254,7 +152,7 @@ def _information(cause: Cause, ctx: Context) -> Measure:
     m = Measure(0.0, "information")
     m.severity = LOW
     ids = {t for p in cause.pairs for t in (p["a"], p["b"])}
-    m.headlines = _headlines_of(ctx, ids, cause.pairs)
+    m.headlines = headlines_of(ctx, ids, cause.pairs)
     if cause.kind == "change":
         m.text_zh = "属于信息：这不是累计数，两次报告之间的变化不构成矛盾，主要数字不因此改变（重要性为 0）。"
         m.text_en = (
@@ -290,7 +188,7 @@ def _budget(cause: Cause, ctx: Context) -> Measure:
     if len(full) == 1:
         c = full[0]
         other = budget_mod.with_cell(report, c.cell, c.new)
-        before = metrics.budget_variance(report, ctx.profile).set_index("line_id")["needs_explanation"]
+        before = budget_mod.variance(report, ctx.profile).set_index("line_id")["needs_explanation"]
         after = metrics.budget_variance(other, ctx.profile).set_index("line_id")["needs_explanation"]
         m.line_flips = [line for line in before.index if bool(before[line]) != bool(after.get(line, before[line]))]
         m.data["correction"] = c
@@ -305,7 +203,7 @@ def _budget(cause: Cause, ctx: Context) -> Measure:
 
 
 def _variance_row(ctx: Context, cells: set[str]) -> pd.Series | None:
-    variance = metrics.budget_variance(ctx.report, ctx.profile)
+    variance = budget_mod.variance(ctx.report, ctx.profile)
     for _, r in variance.iterrows():
         if set(r["budget_cells"].split(";")) | set(r["actual_cells"].split(";")) == cells:
             return r
@@ -315,13 +213,17 @@ def _variance_row(ctx: Context, cells: set[str]) -> pd.Series | None:
 def _threshold(cause: Cause, ctx: Context) -> Measure:
     cells = set(cause.terms)
     row = _variance_row(ctx, cells)
+    if row is None:
+        return _rule(cause, ctx)  # the row the finding names is not in the variance table: measured as a rule
     amount = float(row["variance_yuan"]) if row is not None else 0.0
     m = Measure(_money_score(ctx, amount), "money", money_yuan=amount)
     if row is not None:
         m.data["row"] = row.to_dict()
         m.explained = budget_mod.explanations(ctx.report).get(row["line_id"])
     m.headlines = [{"what": "budget_line"}]
-    m.severity = _severity(m, True, capped=m.explained is not None)
+    m.severity = _severity(
+        m, True, capped=bool(ctx.floor_yuan and abs(amount) < ctx.floor_yuan), explained=m.explained is not None
+    )
     m.text_zh, m.text_en = _tolerance_text(ctx, amount, "zh"), _tolerance_text(ctx, amount, "en")
     if m.explained is not None:
         m.text_zh += "报告对这一偏差作了说明。"
@@ -340,13 +242,19 @@ def _rule_sides(cause: Cause, ctx: Context, cells_override: dict | None = None):
     values = checks.Values(ctx.fig, cells, quotes)
 
     def side(expr):
-        terms = [(1.0 if s == "+" else -1.0, t) for s, t in parse_expression(str(expr))]
-        return terms, checks.sum_interval(terms, values)
+        node = expressions.parse(str(expr))
+        linear = expressions.linear_terms(node)
+        # a ratio or product has no coefficients: its references stand in, marked by a coefficient of 0
+        terms = linear if linear is not None else [(0.0, ref) for ref in node.refs()]
+        return terms, expressions.interval(node, values.interval)
 
     return rule, side(rule["left"]), side(rule["right"])
 
 
 def _distance(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """How far apart two intervals are (0 when they overlap; NaN when a side cannot be computed)."""
+    if any(math.isnan(v) for v in (*a, *b)):
+        return math.nan
     return max(0.0, a[0] - b[1], b[0] - a[1])
 
 
@@ -392,11 +300,12 @@ def _narrative(cause: Cause, ctx: Context) -> Measure:
     if m.reading is not None:
         r = m.reading
         zh = (
-            f"按另一种读法衡量：报告中的数字与预算表「{r['name_zh']}」的{_WHAT_ZH[r['what']]} {num(r['value_yuan'])} 元"
+            f"按另一种读法衡量：报告中的数字与预算表「{r['name_zh']}」的{budget_mod.READING_ZH[r['what']]} "
+            f"{num(r['value_yuan'])} 元"
             f"相符，差距为 0；若理解为该行本身，差 {num(gap)} 元。"
         )
         en = (
-            f"Measured under the other reading: the narrative amount matches the {_WHAT_EN[r['what']]} of "
+            f"Measured under the other reading: the narrative amount matches the {budget_mod.READING_EN[r['what']]} of "
             f"{r['name_en']} in the budget table ({num(r['value_yuan'])} yuan), a gap of 0; read as the line "
             f"itself it is {num(gap)} yuan off."
         )
@@ -406,26 +315,12 @@ def _narrative(cause: Cause, ctx: Context) -> Measure:
 
 def _what_of(terms: list[tuple[float, str]]) -> str | None:
     """'overrun' for actual − budget, 'saving' for budget − actual (of one line), else None."""
+    if any(c == 0 for c, _ in terms):
+        return None  # not a sum
     signs = {t.split(".")[2]: c for c, t in terms if t.startswith("budget.")}
     if set(signs) == {"actual_yuan", "budget_yuan"} and len({t.split(".")[1] for _, t in terms}) == 1:
         return "overrun" if signs["actual_yuan"] > 0 else "saving"
     return None
-
-
-_WHAT_ZH = {
-    "budget": "预算额度",
-    "actual": "实际开支",
-    "remaining": "剩余金额",
-    "overrun": "超支额",
-    "saving": "结余额",
-}
-_WHAT_EN = {
-    "budget": "budget",
-    "actual": "actual spending",
-    "remaining": "remaining amount",
-    "overrun": "overspend",
-    "saving": "saving",
-}
 
 
 def _rule(cause: Cause, ctx: Context) -> Measure:
@@ -435,11 +330,18 @@ def _rule(cause: Cause, ctx: Context) -> Measure:
         m = Measure(0.0, "gap")
         m.text_zh = "无法计算这条规则涉及的差距。"
         m.text_en = "The gap this rule involves cannot be computed."
-        m.headlines = _headlines_of(ctx, ids)
+        m.headlines = headlines_of(ctx, ids)
         return m
     rule, (lterms, left), (rterms, right) = sides
     money = any(t.startswith("budget.") for _, t in lterms + rterms)
     gap = _distance(left, right)
+    if math.isnan(gap):
+        m = Measure(0.0, "gap")
+        m.text_zh = "这条关系无法计算（有空白单元格或除数为零），因此无法衡量差距（重要性记为 0）。"
+        m.text_en = "The relation cannot be computed (an empty cell or a zero divisor), so no gap is measured (0)."
+        m.headlines = headlines_of(ctx, ids)
+        m.severity = LOW
+        return m
     if money:
         m = Measure(_money_score(ctx, gap), "money", money_yuan=gap)
         m.text_zh, m.text_en = _tolerance_text(ctx, gap, "zh"), _tolerance_text(ctx, gap, "en")
@@ -452,26 +354,20 @@ def _rule(cause: Cause, ctx: Context) -> Measure:
         m = Measure(rel, "gap", gap=rel)
         m.text_zh = f"按差距衡量：两边相差 {num(gap)}，为较小一边的 {rel:.1%}。"
         m.text_en = f"Measured by the gap: the two sides differ by {num(gap)}, {rel:.1%} of the smaller side."
-    m.approximate = any(_uncertain(ctx, t) for _, t in lterms + rterms)
-    m.headlines = _headlines_of(ctx, ids)
+    m.approximate = any(term_uncertain(ctx, t) for _, t in lterms + rterms)
+    m.headlines = headlines_of(ctx, ids)
     m.severity = _severity(m, bool(m.headlines))
     return m
-
-
-def _uncertain(ctx: Context, term: str) -> bool:
-    from analysis.assessment.numbers import is_uncertain
-
-    return term in ctx.fig.index and is_uncertain(ctx.fig.loc[term])
 
 
 def _conflict(cause: Cause, ctx: Context) -> Measure:
     bad = [p for p in cause.pairs if p["verdict"] in CONTRADICTIONS]
     worst = bad[0]
     m = Measure(worst["gap"], "gap", gap=worst["gap"], ratio=worst["ratio"])
-    m.approximate = _uncertain(ctx, worst["a"]) or _uncertain(ctx, worst["b"])
+    m.approximate = term_uncertain(ctx, worst["a"]) or term_uncertain(ctx, worst["b"])
     ids = {t for p in bad for t in (p["a"], p["b"])}
-    m.headlines = _headlines_of(ctx, ids, bad)
-    m.target_flips = _target_flips(ctx, bad)
+    m.headlines = headlines_of(ctx, ids, bad)
+    m.target_flips = target_flips(ctx, bad)
     m.severity = _severity(m, bool(m.headlines))
     a, b = ctx.fig.loc[worst["a"]], ctx.fig.loc[worst["b"]]
     small, big = (a, b) if a["value"] <= b["value"] else (b, a)
@@ -504,7 +400,7 @@ def _part_whole(cause: Cause, ctx: Context) -> Measure:
         return _rule(cause, ctx)
     low = wholes.loc[wholes["hi"].idxmin()]
     top = wholes.loc[wholes["hi"].idxmax()]
-    approx = any(_uncertain(ctx, f) for f in ids)
+    approx = any(term_uncertain(ctx, f) for f in ids)
     approx_zh = "（由约数计算，为近似值）" if approx else ""
     approx_en = " (from an approximate figure, so itself approximate)" if approx else ""
     if parts["place_id"].nunique() > 1:
@@ -523,18 +419,36 @@ def _part_whole(cause: Cause, ctx: Context) -> Measure:
         )
     else:
         part = parts.loc[parts["lo"].idxmax()]
-        gap = max(0.0, float(part["lo"]) / float(low["hi"]) - 1) if float(low["hi"]) > 0 else math.inf
-        m = Measure(gap, "gap", gap=gap, approximate=approx)
-        m.data.update({"part": part, "whole": low, "top": top, "fits_top": float(part["lo"]) <= float(top["hi"])})
-        m.text_zh = (
-            f"按部分超出整体的幅度衡量：一地的 {figure_text(part, 'zh')} 比全项目的 {figure_text(low, 'zh')} "
-            f"多 {gap:.1%}{approx_zh}。"
-        )
-        m.text_en = (
-            f"Measured by how far the part exceeds the whole: one place's {figure_text(part, 'en')} is "
-            f"{gap:.1%} more than the project's {figure_text(low, 'en')}{approx_en}."
-        )
-    m.headlines = _headlines_of(ctx, set(ids))
+        fits_top = float(part["lo"]) <= float(top["hi"]) + 1e-9
+        # larger than every project total: a contradiction, measured against the largest; larger than one
+        # project total only: it merely shows that total to be incomplete (the other one fits), so 0
+        whole = top if not fits_top else low
+        gap = max(0.0, float(part["lo"]) / float(whole["hi"]) - 1) if float(whole["hi"]) > 0 else math.inf
+        m = Measure(0.0 if fits_top else gap, "gap", gap=gap, approximate=approx)
+        m.data.update({"part": part, "whole": low, "top": top, "fits_top": fits_top})
+        if fits_top:
+            m.text_zh = (
+                f"按部分超出整体的幅度衡量：一地的 {figure_text(part, 'zh')} 比{section_text(low['section'], 'zh')}的"
+                f"全项目数字 {figure_text(low, 'zh')} 多 {gap:.1%}{approx_zh}，但不超过"
+                f"{section_text(top['section'], 'zh')}的 {figure_text(top, 'zh')}，与后者相容；它只说明前一个全项目数字"
+                "不完整，重要性记为 0。"
+            )
+            m.text_en = (
+                f"Measured by how far the part exceeds the whole: one place's {figure_text(part, 'en')} is {gap:.1%} "
+                f"more than the project's {figure_text(low, 'en')} in {section_text(low['section'], 'en')}"
+                f"{approx_en}, but within the {figure_text(top, 'en')} in {section_text(top['section'], 'en')}; "
+                "it only shows the first total to be incomplete, so its materiality is 0."
+            )
+        else:
+            m.text_zh = (
+                f"按部分超出整体的幅度衡量：一地的 {figure_text(part, 'zh')} 比全项目最大的数字 "
+                f"{figure_text(top, 'zh')} 还多 {gap:.1%}{approx_zh}。"
+            )
+            m.text_en = (
+                f"Measured by how far the part exceeds the whole: one place's {figure_text(part, 'en')} is "
+                f"{gap:.1%} more than even the project's largest total, {figure_text(top, 'en')}{approx_en}."
+            )
+    m.headlines = headlines_of(ctx, set(ids))
     m.severity = _severity(m, bool(m.headlines))
     return m
 
@@ -554,7 +468,7 @@ def _list_count(cause: Cause, ctx: Context) -> Measure:
         gap = (lo - n) / n if n else math.inf
     m = Measure(gap, "gap", gap=gap)
     m.data.update({"figure": f, "listed": n, "list": lists.iloc[0].to_dict() if len(lists) else {}})
-    m.headlines = _headlines_of(ctx, {fid})
+    m.headlines = headlines_of(ctx, {fid})
     m.severity = _severity(m, bool(m.headlines))
     m.text_zh = (
         f"按差距衡量：报告说 {figure_text(f, 'zh')}，实际列出 {n} 项，相差 {abs(n - float(f['value'])):g} 项"

@@ -119,7 +119,18 @@ def interval_text(lo: float, hi: float, lang: str) -> str:
 
 
 def section_text(section: str, lang: str) -> str:
-    """'第一.2部分' / 'section 一.2'; the header of the report as 开头 / 'the opening'."""
-    if str(section) == "header":
+    """A section as a reader names it: 第一部分（一.2） / section 1.2; the header as 报告开头 / the opening.
+
+    >>> section_text("一.2", "zh"), section_text("五.1.1)", "zh"), section_text("五.1.1)", "en")
+    ('第一部分（一.2）', '第五部分（五.1.1）', 'section 5.1.1')
+    """
+    from analysis.metrics import section_rank
+
+    section = str(section).strip()
+    if section == "header":
         return "报告开头" if lang == "zh" else "the report's opening"
-    return f"第{section}部分" if lang == "zh" else f"section {section}"
+    top, _, rest = section.partition(".")
+    if lang == "zh":
+        return f"第{top}部分" + (f"（{section.rstrip(')）')}）" if rest else "")
+    number, sub = section_rank(section)
+    return "section " + ".".join(str(n) for n in (number, *sub)) if number != 99 else f"section {section}"

@@ -26,6 +26,7 @@ _T = {
         "targets": "目标：",
         "target": "  {label}：完成 {achieved}，为目标的 {ratio}。{why}",
         "issues": "事项（按重要性排序）：",
+        "questions": "待询问机构的问题：",
         "stale": "过期的审阅记录（事项已不存在）：{ids}",
     },
     "en": {
@@ -40,6 +41,7 @@ _T = {
         "targets": "Targets:",
         "target": "  {label}: {achieved} achieved, {ratio}. {why}",
         "issues": "Issues (ranked):",
+        "questions": "Questions for the grantee:",
         "stale": "Stale reviews (their issue no longer exists): {ids}",
     },
 }
@@ -110,6 +112,7 @@ def summary_text(a, report, lang: str) -> str:
         lines.append("")
     lines.append(t["issues"])
     lines += issue_lines(a, lang)
+    lines += ["", t["questions"], *question_lines(a, lang)]
     if a.stale_reviews:
         lines += ["", t["stale"].format(ids=", ".join(s["issue_id"] for s in a.stale_reviews))]
     return "\n".join(lines)

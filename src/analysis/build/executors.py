@@ -7,6 +7,7 @@ A new executor is a function that takes the jobs and returns ``{job.name: JobRes
 from __future__ import annotations
 
 import concurrent.futures as cf
+import dataclasses
 import errno
 import json
 import multiprocessing
@@ -28,6 +29,8 @@ CELL_TIMEOUT = 600
 # The papermill engine: one warm kernel per worker, reset between notebooks (analysis/engine.py, imported
 # when the first notebook runs: it imports papermill, which `closeout --help` does not need).
 ENGINE = "closeout-warm"
+# The in-process engine (analysis/inprocess.py): no kernel; used where the process runs only notebooks.
+INPROCESS = "closeout-inprocess"
 
 # Imported once per kernel (the notebooks import them); the ones under FRESH_MODULES are imported afresh by
 # every notebook, so no module-level state of the package (caches, globals) passes from one page to the next.
@@ -71,23 +74,43 @@ def _fatal(exc: BaseException) -> str:
     return ""
 
 
-def run_job(job: Job, out_dir: str, scratch: str, kernel_name: str = KERNEL_NAME) -> JobResult:
+def run_job(
+    job: Job,
+    out_dir: str,
+    scratch: str,
+    kernel_name: str = KERNEL_NAME,
+    engine_name: str | None = None,
+    env: dict[str, str] | None = None,
+) -> JobResult:
     """Execute one notebook with papermill (retrying a failed kernel start) and render its HTML page.
 
+    ``engine_name``: :data:`ENGINE` (a warm kernel per process, the default) or :data:`INPROCESS` (the cells
+    run in this process, :mod:`analysis.inprocess`; the same pages). ``env``: environment variables set while
+    the notebook runs (the build's snapshot file: one per report in a batch).
+
     A disk that is full or read-only fails the page with ``fatal`` set: the build then stops with one line."""
+    saved_env = {key: os.environ.get(key) for key in env or {}}
+    os.environ.update(env or {})
     try:
-        return _run_job(job, out_dir, scratch, kernel_name)
+        return _run_job(job, out_dir, scratch, kernel_name, engine_name or ENGINE)
     except OSError as exc:
         if not _fatal(exc):
             raise
         return JobResult(job.name, "failed", f"{type(exc).__name__}: {_one_line(exc)}", "-", fatal=_fatal(exc))
+    finally:
+        for key, value in saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
-def _run_job(job: Job, out_dir: str, scratch: str, kernel_name: str) -> JobResult:
+def _run_job(job: Job, out_dir: str, scratch: str, kernel_name: str, engine_name: str) -> JobResult:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    from analysis import engine
+    from analysis import engine, inprocess
+
 
     started = time.monotonic()
     out = Path(out_dir)
@@ -95,6 +118,7 @@ def _run_job(job: Job, out_dir: str, scratch: str, kernel_name: str) -> JobResul
     executed.parent.mkdir(parents=True, exist_ok=True)
     result = JobResult(job.name, "ok")
     engine.register()  # the entry point registers it too; this also covers a source tree not reinstalled
+    inprocess.register()
     stats = dict(engine.STATS)
     for attempt in range(1, ATTEMPTS + 1):
         result.attempts = attempt
@@ -103,7 +127,7 @@ def _run_job(job: Job, out_dir: str, scratch: str, kernel_name: str) -> JobResul
                 job.notebook,
                 str(executed),
                 parameters=job.parameters,
-                engine_name=ENGINE,
+                engine_name=engine_name,
                 kernel_name=kernel_name,
                 language="python",
                 progress_bar=False,
@@ -197,57 +221,229 @@ def _kernel_spec(folder: Path) -> None:
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class Task:
+    """One job of one report, with where its outputs go and the environment its notebook needs."""
+
+    job: Job
+    out_dir: str
+    scratch: str
+    env: tuple[tuple[str, str], ...] = ()
+
+
+def _run_task(task: Task, engine_name: str) -> JobResult:
+    return _public("run_job")(task.job, task.out_dir, task.scratch, engine_name=engine_name, env=dict(task.env))
+
+
+def inprocess_possible() -> bool:
+    """Whether notebooks can run in this process (not when an IPython shell already runs in it)."""
+    if "IPython" not in sys.modules:
+        return True
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from analysis import inprocess
+
+    return not InteractiveShell.initialized() or InteractiveShell.instance() is inprocess._shell
+
+
+class Executor:
+    """Where the notebooks run. ``start()`` begins the warm-up (before the reports are validated),
+    ``run(tasks)`` returns one JobResult per task (in order), ``close()`` stops what ``start()`` started."""
+
+    name = "executor"
+    workers = 1
+    in_this_process = False  # whether notebooks run inside this process (nothing else may run beside them)
+
+    def start(self) -> None:
+        pass
+
+    def run(self, tasks: list[Task], label: str) -> list[JobResult]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+    def describe(self) -> str:
+        return f"{self.name}, workers {self.workers}"
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _bar(total: int, label: str):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=label, unit="page", file=sys.stderr, leave=False, dynamic_ncols=True)
+
+
+class InlineExecutor(Executor):
+    """The notebooks one after the other in this process: in-process (no kernel) when possible, else on this
+    process's warm kernel. No worker to start: the fastest way to build one or two pages."""
+
+    name = "inline"
+
+    def __init__(self, engine_name: str | None = None):
+        if engine_name in (None, INPROCESS) and not inprocess_possible():
+            engine_name = ENGINE
+        self.engine_name = engine_name or INPROCESS
+        self.in_this_process = self.engine_name == INPROCESS
+
+    def describe(self) -> str:
+        return f"this process ({'in-process' if self.engine_name == INPROCESS else 'warm kernel'})"
+
+    def run(self, tasks: list[Task], label: str) -> list[JobResult]:
+        results, bar = [], _bar(len(tasks), label)
+        try:
+            for task in tasks:
+                results.append(_run_task(task, self.engine_name))
+                bar.set_postfix_str(task.job.name)
+                bar.update()
+        finally:
+            bar.close()
+        return results
+
+    def close(self) -> None:
+        _shutdown_kernels()  # this process's warm kernel lives as long as the executor
+
+
+class PoolExecutor(Executor):
+    """A pool of spawned worker processes, started (and warmed up: imports, exporter, the in-process shell or
+    a kernel) as soon as the build begins, so that the warm-up overlaps the validation of the reports. Each
+    worker keeps its warm state for every page it runs. A worker that dies loses only its pages' first try:
+    they are run again on warm kernels (isolated) in the build process."""
+
+    name = "local pool"
+
+    def __init__(self, workers: int, engine_name: str | None = None):
+        self.workers = workers
+        self.engine_name = engine_name or INPROCESS
+        self.pool = None
+
+    def describe(self) -> str:
+        how = "in-process" if self.engine_name == INPROCESS else "warm kernels"
+        return f"local pool, workers {self.workers} ({how})"
+
+    def start(self) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        # the workers hash strings as the kernels do (the kernel spec's PYTHONHASHSEED)
+        saved = {key: os.environ.get(key) for key in WORKER_ENV}
+        os.environ.update(WORKER_ENV)
+        try:
+            self.pool = cf.ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=ctx,
+                initializer=_pool_worker_started,
+                initargs=(os.getpid(), self.engine_name),
+            )
+            for _ in range(self.workers):  # spawns every worker now: each warms up in its initializer
+                self.pool.submit(_ready)
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
+    def run(self, tasks: list[Task], label: str) -> list[JobResult]:
+        if self.pool is None:
+            self.start()
+        results: list[JobResult | None] = [None] * len(tasks)
+        lost: list[int] = []
+        bar = _bar(len(tasks), label)
+        try:
+            futures = {self.pool.submit(_run_task, task, self.engine_name): i for i, task in enumerate(tasks)}
+            for future in cf.as_completed(futures):
+                i = futures[future]
+                try:
+                    results[i] = future.result()
+                except cf.BrokenExecutor:
+                    lost.append(i)
+                except Exception as exc:  # noqa: BLE001 - a failed task fails only its page
+                    results[i] = JobResult(
+                        tasks[i].job.name, "failed", f"{type(exc).__name__}: {_one_line(exc)}", "worker"
+                    )
+                bar.set_postfix_str(tasks[i].job.name)
+                bar.update()
+        except BaseException:
+            self.close(cancel=True)
+            raise
+        finally:
+            bar.close()
+        if lost:
+            self.close(cancel=True)
+            try:
+                for i in sorted(lost):
+                    result = _run_task(tasks[i], ENGINE)
+                    result.notes.insert(0, "a worker process died; page run again on a warm kernel")
+                    results[i] = result
+            finally:
+                _shutdown_kernels()
+        return results
+
+    def close(self, cancel: bool = False) -> None:
+        pool, self.pool = self.pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=cancel)
+
+
+# The environment of pool workers (as the kernel spec's): the same string hashing as the kernels.
+WORKER_ENV = {"PYTHONHASHSEED": "0", "MPLBACKEND": "agg"}
+
+
+def _ready() -> int:
+    return os.getpid()
+
+
+def _pool_worker_started(parent: int, engine_name: str) -> None:
+    """A pool worker's initializer: exit with the build, then warm up (a failed warm-up is no error: the first
+    page then pays for it, and reports it)."""
+    _worker_started(parent)
+    warm_up(engine_name)
+
+
+def warm_up(engine_name: str) -> None:
+    """Import what a page needs and prepare the engine, before the first page arrives."""
+    try:
+        import papermill  # noqa: F401
+
+        from analysis.build import render
+
+        render._shared_exporter()
+        if engine_name == INPROCESS:
+            from analysis import inprocess
+
+            inprocess.shell(WARM_IMPORTS, FRESH_MODULES)
+    except Exception:  # noqa: BLE001
+        pass
+
+
+def make_executor(kind: str = "local", workers: int = 1, engine: str | None = None, scheduler: str | None = None,
+                  pages: int | None = None) -> Executor:
+    """The executor for ``closeout build --executor KIND``: ``local`` (this process for one worker or a build
+    of at most two pages, else a pool of ``workers`` processes) or ``dask`` (a dask.distributed cluster)."""
+    engine_name = {None: None, "auto": None, "inprocess": INPROCESS, "kernel": ENGINE}[engine]
+    if kind == "dask":
+        from analysis.build.dask_executor import DaskExecutor
+
+        return DaskExecutor(scheduler=scheduler, workers=workers, engine_name=engine_name)
+    if kind != "local":
+        raise ValueError(kind)
+    if workers <= 1 or (pages is not None and pages <= 2):
+        return InlineExecutor(engine_name)
+    return PoolExecutor(workers, engine_name)
+
+
 def _run_all(
     jobs: list[Job], out_dir: Path, scratch: Path, workers: int, report_id: str
 ) -> dict[str, JobResult]:
-    from tqdm import tqdm
-
-    run_job = _public("run_job")
-    results: dict[str, JobResult] = {}
-    bar = tqdm(
-        total=len(jobs),
-        desc=f"closeout build {report_id}",
-        unit="page",
-        file=sys.stderr,
-        leave=False,
-        dynamic_ncols=True,
-    )
-    try:
-        if workers <= 1 or len(jobs) <= 1:
-            try:
-                for job in jobs:
-                    results[job.name] = run_job(job, str(out_dir), str(scratch))
-                    bar.set_postfix_str(job.name)
-                    bar.update()
-            finally:
-                _shutdown_kernels()  # this process's warm kernel lives as long as the build
-        else:
-            ctx = multiprocessing.get_context("spawn")
-            pool = cf.ProcessPoolExecutor(
-                max_workers=min(workers, len(jobs)),
-                mp_context=ctx,
-                initializer=_worker_started,
-                initargs=(os.getpid(),),
-            )
-            try:
-                futures = {pool.submit(run_job, job, str(out_dir), str(scratch)): job for job in jobs}
-                for future in cf.as_completed(futures):
-                    job = futures[future]
-                    try:
-                        results[job.name] = future.result()
-                    except Exception as exc:  # noqa: BLE001 - a crashed worker fails only its page
-                        results[job.name] = JobResult(
-                            job.name, "failed", f"{type(exc).__name__}: {_one_line(exc)}", "worker"
-                        )
-                    bar.set_postfix_str(job.name)
-                    bar.update()
-            except BaseException:
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise
-            pool.shutdown(wait=True)
-    finally:
-        bar.close()
-    return results
+    """The jobs of one report on the local executor (kept for callers of the one-module build)."""
+    with make_executor("local", workers, pages=len(jobs)) as executor:
+        results = executor.run([Task(job, str(out_dir), str(scratch)) for job in jobs], f"closeout build {report_id}")
+    return {job.name: result for job, result in zip(jobs, results, strict=True)}
 
 
 def _worker_started(parent: int) -> None:

@@ -13,7 +13,6 @@ ROOT = Path(__file__).resolve().parents[3]
 NOTEBOOKS = ROOT / "notebooks"
 DISTRICT_NOTEBOOK = "district.ipynb"
 OVERVIEW_NOTEBOOK = "overview.ipynb"
-DEFAULT_REPORT = Path("data") / "anxin-plan-2020"
 DEFAULT_OUT = Path("outputs")
 
 
@@ -123,3 +122,12 @@ def _public(name: str):
     effect here too, as it did when the build was one module."""
     package = sys.modules.get("analysis.build")
     return getattr(package, name, None) or globals()[name]
+
+
+def __getattr__(name: str):
+    """``DEFAULT_REPORT``: the default report folder, found in the data when asked (:mod:`analysis.locate`)."""
+    if name == "DEFAULT_REPORT":
+        from analysis.locate import default_report_dir
+
+        return default_report_dir(strict=False)
+    raise AttributeError(name)

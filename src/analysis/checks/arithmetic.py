@@ -49,7 +49,6 @@ class Identity:
         return canonical(self.terms)
 
 
-
 def budget_identities(report: Report) -> list[Identity]:
     """The arithmetic a budget table owes: per row budget − actual = remaining; per column the lines add up to
     the total row; the total's remaining = the lines' budgets − the lines' actual spending; the total budget =
@@ -62,9 +61,7 @@ def budget_identities(report: Report) -> list[Identity]:
         if not pd.isna(row.remaining_yuan):
             b, a, r = (f"budget.{row.line_id}.{c}" for c in ("budget_yuan", "actual_yuan", "remaining_yuan"))
             ids.append(
-                Identity(
-                    f"budget_remaining:{row.line_id}", ((1, b), (-1, a), (-1, r)), "remaining", row.line_id
-                )
+                Identity(f"budget_remaining:{row.line_id}", ((1, b), (-1, a), (-1, r)), "remaining", row.line_id)
             )
     categories = set(lines["category_zh"].dropna())
     grand = None
@@ -105,7 +102,6 @@ def budget_identities(report: Report) -> list[Identity]:
             terms = ((1, grant), *tuple((-1, f"budget.{m}.budget_yuan") for m in lines["line_id"]))
         ids.append(Identity("budget_grant", terms, "grant", getattr(grand, "line_id", "")))
     return ids
-
 
 
 def _identity_message(ident: Identity, values: Values, names: dict[str, tuple[str, str]]) -> tuple[str, str]:
@@ -171,7 +167,6 @@ def _identity_message(ident: Identity, values: Values, names: dict[str, tuple[st
     )
 
 
-
 def budget_findings(
     report: Report, values: Values, forms: dict[str, dict[str, float]]
 ) -> tuple[list[dict], dict[str, float]]:
@@ -199,7 +194,6 @@ def budget_findings(
             )
         )
     return found, correction
-
 
 
 def _same_form(form: dict[str, float], rule_forms: dict[str, dict[str, float]]) -> list[str]:

@@ -29,8 +29,8 @@ def digit_edits(value: float) -> list[tuple[float, str, str]]:
     changed, one dropped or one added, or the sign flipped. Returns (new value, kind, description), the
     likeliest kind kept (a swap, then a changed digit, a dropped one, an added one, the sign).
 
-    >>> [e for e in digit_edits(19678.5) if e[0] == 19687.5]
-    [(19687.5, 'transposition', 'digits 7 and 8 swapped')]
+    >>> [e for e in digit_edits(3425.5) if e[0] == 3245.5]
+    [(3245.5, 'transposition', 'digits 4 and 2 swapped')]
     >>> len({e[0] for e in digit_edits(12)}) == len(digit_edits(12))
     True
     """
@@ -38,12 +38,7 @@ def digit_edits(value: float) -> list[tuple[float, str, str]]:
     found: dict[float, tuple[str, str]] = {}
 
     def add(text: str, kind: str, how: str) -> None:
-        if (
-            not text
-            or text[0] == "."
-            or text[-1] == "."
-            or (len(text) > 1 and text[0] == "0" and text[1] != ".")
-        ):
+        if not text or text[0] == "." or text[-1] == "." or (len(text) > 1 and text[0] == "0" and text[1] != "."):
             return
         new = float(sign + text)
         if new != value and (new not in found or _EDIT_RANK[kind] < _EDIT_RANK[found[new][0]]):
@@ -72,7 +67,6 @@ def digit_edits(value: float) -> list[tuple[float, str, str]]:
     return [(v, k, how) for v, (k, how) in found.items()]
 
 
-
 @dataclass(frozen=True)
 class Candidate:
     """One single-cell correction and what it does to the identities."""
@@ -84,7 +78,6 @@ class Candidate:
     how: str
     explains: tuple[str, ...]
     breaks: tuple[str, ...]
-
 
 
 def localise(identities: list[Identity], values: Values) -> tuple[list[str], list[Candidate]]:
@@ -102,14 +95,11 @@ def localise(identities: list[Identity], values: Values) -> tuple[list[str], lis
             if not explains:
                 continue
             breaks = tuple(i.check_id for i in held if not i.holds(trial))
-            candidates.append(
-                (position, Candidate(cell, values.cells[cell], new, kind, how, explains, breaks))
-            )
+            candidates.append((position, Candidate(cell, values.cells[cell], new, kind, how, explains, breaks)))
     candidates.sort(
         key=lambda pc: (len(pc[1].breaks) > 0, -len(pc[1].explains), _EDIT_RANK[pc[1].kind], pc[0], pc[1].new)
     )
     return [i.check_id for i in failing], [c for _, c in candidates]
-
 
 
 def _cell_name(cell: str, names: dict[str, tuple[str, str]]) -> tuple[str, str]:
@@ -119,7 +109,6 @@ def _cell_name(cell: str, names: dict[str, tuple[str, str]]) -> tuple[str, str]:
         f"「{zh}」的{_COLUMN_ZH.get(column, column)}",
         f"the {_COLUMN_EN.get(column, column)} of {en} ({zh})",
     )
-
 
 
 def _how_zh(c: Candidate) -> str:
@@ -133,7 +122,6 @@ def _how_zh(c: Candidate) -> str:
     return f"少打了数字 {parts[1]}" if c.kind == "insert" else f"多打了数字 {parts[1]}"
 
 
-
 def _how_en(c: Candidate) -> str:
     # the edit turns the printed value into the corrected one; say what went wrong in print
     parts = c.how.split()
@@ -144,7 +132,6 @@ def _how_en(c: Candidate) -> str:
     if c.kind == "sign":
         return "a minus sign left out" if c.new < 0 else "a minus sign printed in error"
     return f"a digit {parts[1]} left out" if c.kind == "insert" else f"an extra digit {parts[1]}"
-
 
 
 def localisation_findings(
@@ -182,11 +169,7 @@ def localisation_findings(
                     ),
                 )
         else:
-            zh = (
-                f"以下任一单元格的改动都能让全部 {n} 项不平的预算关系成立："
-                + "；".join(t[0] for t in texts)
-                + "。"
-            )
+            zh = f"以下任一单元格的改动都能让全部 {n} 项不平的预算关系成立：" + "；".join(t[0] for t in texts) + "。"
             en = (
                 f"Any one of these single corrections explains all {n} failing budget sums: "
                 + "; ".join(t[1] for t in texts)

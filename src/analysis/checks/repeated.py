@@ -30,7 +30,6 @@ def _described(values: Values, fid: str, lang: str) -> str:
     return f"{values.text(fid, 'en')} {f['unit'].replace('_', '-')} [{fid}, section {f['section']}, {when}]"
 
 
-
 def classify_pair(earlier: pd.Series, later: pd.Series, cumulative: bool) -> tuple[str, str] | None:
     """How two reports of the same count relate, ``earlier`` before ``later`` in time order. Returns
     (severity, verdict) or None when they agree (equal, or within the rounding of 余/多/约).
@@ -57,7 +56,6 @@ def classify_pair(earlier: pd.Series, later: pd.Series, cumulative: bool) -> tup
     return severity, verdict
 
 
-
 _VERDICT_EN = {
     "undated": "neither has a cut-off date, so a later update cannot be told from a contradiction",
     "same_date": "both are as of the same date, so they contradict each other",
@@ -76,7 +74,6 @@ _VERDICT_ZH = {
 }
 
 
-
 def same_metric_findings(report: Report, fig: pd.DataFrame) -> list[dict]:
     """One finding per metric reported more than once (same place, same unit) whose figures disagree beyond
     rounding; its severity is the worst of its pairs (every pair is compared, in time order)."""
@@ -90,9 +87,7 @@ def same_metric_findings(report: Report, fig: pd.DataFrame) -> list[dict]:
         verdicts = []
         for i in range(len(ids)):
             for j in range(i + 1, len(ids)):
-                result = classify_pair(
-                    group.iloc[i], group.iloc[j], bool(cumulative.get(first["metric"], False))
-                )
+                result = classify_pair(group.iloc[i], group.iloc[j], bool(cumulative.get(first["metric"], False)))
                 if result:
                     verdicts.append((result[0], result[1], ids[i], ids[j]))
         if not verdicts:

@@ -42,7 +42,7 @@ def evaluate_rule(
     """Whether some values within the two intervals satisfy ``left operator right``, with a tolerance of
     ``tolerance_pct`` % of the right side's size. None when a side cannot be computed.
 
-    >>> evaluate_rule("==", (1678.5, 1678.5), (1100, 1200), 0), evaluate_rule("<=", (7, 7), (7, 7), 0)
+    >>> evaluate_rule("==", (450.5, 450.5), (300, 400), 0), evaluate_rule("<=", (7, 7), (7, 7), 0)
     (False, True)
     >>> evaluate_rule("==", (105, 105), (100, 100), 5)
     True

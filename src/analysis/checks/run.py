@@ -63,7 +63,6 @@ def run_checks(report: Report, profile: str = "default") -> pd.DataFrame:
     return out.sort_values(["_rank", "check_id"], kind="stable").drop(columns="_rank").reset_index(drop=True)
 
 
-
 # ----------------------------------------------------------------------------------------------------
 # Command line
 # ----------------------------------------------------------------------------------------------------
@@ -99,12 +98,8 @@ def register_cli(subparsers) -> None:
     """Add the ``check`` subcommand."""
     from analysis.cli import DEFAULT_REPORT, FORMATS
 
-    p = subparsers.add_parser(
-        "check", help="check a report's figures and budget for contradictions and typos"
-    )
-    p.add_argument(
-        "report", nargs="?", type=Path, default=DEFAULT_REPORT, help="report folder (default: %(default)s)"
-    )
+    p = subparsers.add_parser("check", help="check a report's figures and budget for contradictions and typos")
+    p.add_argument("report", nargs="?", type=Path, default=DEFAULT_REPORT, help="report folder (default: %(default)s)")
     p.add_argument("--format", choices=FORMATS, default="table")
     p.add_argument(
         "--fail-on",

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from analysis import units
 from analysis.load import Report
 from analysis.metrics import (
     fmt_number,
@@ -63,7 +64,6 @@ def finding(
     }
 
 
-
 @dataclass
 class Values:
     """What the terms of an identity or rule stand for: figure ids → (lo, hi), budget cells → their number."""
@@ -101,7 +101,6 @@ class Values:
         return None
 
 
-
 def budget_cells(report: Report) -> tuple[dict[str, float], dict[str, str]]:
     """Every number of the budget table as ``budget.<line>.<column>`` → value, and each cell's row quote."""
     cells, quotes = {}, {}
@@ -114,7 +113,6 @@ def budget_cells(report: Report) -> tuple[dict[str, float], dict[str, str]]:
     return cells, quotes
 
 
-
 def sum_interval(terms: list[tuple[float, str]], values: Values) -> tuple[float, float]:
     """The interval of Σ coef × term (interval arithmetic)."""
     lo = hi = 0.0
@@ -122,7 +120,6 @@ def sum_interval(terms: list[tuple[float, str]], values: Values) -> tuple[float,
         a, b = values.interval(term)
         lo, hi = lo + min(coef * a, coef * b), hi + max(coef * a, coef * b)
     return lo, hi
-
 
 
 def canonical(terms) -> dict[str, float]:
@@ -134,21 +131,17 @@ def canonical(terms) -> dict[str, float]:
     return {k: round(v, 9) for k, v in out.items() if abs(v) > 1e-12}
 
 
-
 def _is_number(term: str) -> bool:
     return not term.startswith("budget.") and not term.startswith("F")
-
 
 
 def _tolerance(value) -> float:
     return 0.0 if value is None or pd.isna(value) else float(value)
 
 
-
 def _unit_zh(f: pd.Series) -> str:
-    """The printed unit without a leading 万/千 (the value is already converted)."""
-    return str(f["unit_zh"]).lstrip("万千")
-
+    """The printed unit without a leading 万/千/亿 (the value is already converted)."""
+    return units.printed_unit(f["unit_zh"])
 
 
 def _line_names(report: Report) -> dict[str, tuple[str, str]]:
@@ -158,7 +151,6 @@ def _line_names(report: Report) -> dict[str, tuple[str, str]]:
         en = row.line_en if isinstance(row.line_en, str) else (row.category_en or row.line_id)
         names[row.line_id] = (str(zh), str(en))
     return names
-
 
 
 def _overlap(a: pd.Series, b: pd.Series) -> bool:

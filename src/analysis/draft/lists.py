@@ -1,4 +1,4 @@
-"""Propose lists with a stated count: items printed before the count (A、B、C 三个方面) or enumerated after it."""
+"""Propose lists with a stated count: items printed before the count (A、B、C 三个村) or enumerated after it."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ _LEAD_VERBS = tuple(
 
 
 def _lead_cut(item: str) -> str:
-    """An item without the verb that introduces the list (发往湖北 -> 湖北)."""
+    """An item without the verb that introduces the list (走访大哨村 -> 大哨村)."""
     best = -1
     for verb in _LEAD_VERBS:
         k = item.rfind(verb)
@@ -22,18 +22,18 @@ def _lead_cut(item: str) -> str:
 
 
 def list_before(text: str, sentence_start: int, start: int, count: float) -> tuple[list[tuple[int, str]], bool] | None:
-    """Items printed right before a stated count (``A、B、C 三个方面``, ``A，B 等 4 名``): ([(offset, item)], examples).
+    """Items printed right before a stated count (``A、B、C 三个村``, ``A，B 等 5 名``): ([(offset, item)], examples).
 
-    ``examples`` is true for ``A、B 等 48 个`` with far fewer items than the count. None when no list is there.
+    ``examples`` is true for ``A、B 等 30 个`` with far fewer items than the count. None when no list is there.
 
-    >>> t = "发往湖北、浙江、四川，覆盖三个省"
+    >>> t = "走访大哨村、桃园村、松华村，覆盖三个村"
     >>> list_before(t, 0, t.index("三"), 3)
-    ([(2, '湖北'), (5, '浙江'), (8, '四川')], False)
+    ([(2, '大哨村'), (6, '桃园村'), (10, '松华村')], False)
     """
     before = text[sentence_start:start]
     stripped = re.sub(r"[ \u3000]*(?:等|共有|共计|合计|共|这|以上|总计)?[ \u3000]*$", "", before)
     examples = before.rstrip().endswith("等")
-    stripped = re.sub(r"[，,](?:覆盖|包括|涉及|遍及|分布于?|共计|合计|共|计)了?$", "", stripped)  # 四川，覆盖九个省
+    stripped = re.sub(r"[，,](?:覆盖|包括|涉及|遍及|分布于?|共计|合计|共|计)了?$", "", stripped)  # 松华村，覆盖三个村
     end = sentence_start + len(stripped)
     clause_start = max(stripped.rfind(c) for c in "，。；：:;,\n") + 1
     clause = stripped[clause_start:]

@@ -3,7 +3,7 @@
 A place name is a short run of characters ending in a suffix, cut at function words, numerals and
 punctuation; generic words (辖区, 小区, 主城区, 自治区 …) and phrases whose "name" is a verb or an adjective
 (协助社区, 其余社区) are not places. A place's parent is the place of a higher level printed right before it
-(锦江区书院街道), else the higher-level place it shares most sentences with, else the only city.
+(西湖区北山街道), else the higher-level place it shares most sentences with, else the only city.
 """
 
 from __future__ import annotations
@@ -107,11 +107,11 @@ def find_places(text: str) -> list[PlaceMention]:
     """Every place name printed in ``text``, in order.
 
     A name that starts right after a break is taken whole; in a longer run only a name also printed that
-    way elsewhere is taken (接锦江区 gives 锦江区 when 锦江区 stands alone somewhere).
+    way elsewhere is taken (接西湖区 gives 西湖区 when 西湖区 stands alone somewhere).
 
-    >>> [(p.name, p.level) for p in find_places("向成都市双流区信德社工，协助社区入户；锦江区书院街道华星路社区，辖区14户")]
-    [('成都市', 'city'), ('双流区', 'district'), ('锦江区', 'district'), ('书院街道', 'street'), ('华星路社区', 'community')]
-    >>> [p.name for p in find_places("翠苑街道文一社区开展讲座，蓝谷地，华星路两个社区")]
+    >>> [(p.name, p.level) for p in find_places("向杭州市西湖区暖阳社工，协助社区送餐；拱墅区米市巷街道大塘巷社区，辖区9户")]
+    [('杭州市', 'city'), ('西湖区', 'district'), ('拱墅区', 'district'), ('米市巷街道', 'street'), ('大塘巷社区', 'community')]
+    >>> [p.name for p in find_places("翠苑街道文一社区开展讲座，玉泉，灵峰两个社区")]
     ['翠苑街道', '文一社区']
     """  # noqa: E501
     candidates = _candidates(text)
@@ -119,18 +119,18 @@ def find_places(text: str) -> list[PlaceMention]:
     found = []
     for _start, end, name, level, is_strong in candidates:
         shorter = [name[k:] for k in range(1, len(name)) if name[k:] in strong]
-        if shorter:  # 接锦江区 when 锦江区 stands alone elsewhere
+        if shorter:  # 接西湖区 when 西湖区 stands alone elsewhere
             name = shorter[0]
         elif not is_strong:
             cut = max(name.rfind(v) for v in _VERB_END)
             low = SUFFIXES[_suffix(name)][1]
             if cut < 0 or len(name) - cut - 1 - len(_suffix(name)) < low:
                 continue
-            name = name[cut + 1 :]  # 探访火车南站街道 -> 火车南站街道
+            name = name[cut + 1 :]  # 探访湖滨街道 -> 湖滨街道
             if len(name) - len(_suffix(name)) > SUFFIXES[_suffix(name)][2]:
                 continue
         if level == "community" and _ORG_AFTER.match(text, end):
-            continue  # 爱有戏社区发展中心: an organisation's name
+            continue  # 暖阳社区发展中心: an organisation's name
         if _is_name(name[: -len(_suffix(name))], name):
             found.append(PlaceMention(end - len(name), end, name, level))
     return found
@@ -184,13 +184,13 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def propose_places(text: str, mentions: list[PlaceMention] | None = None) -> pd.DataFrame:
     """The places table: place_id (p01 …), level, name_zh, name_en (a copy to translate), parent_id, note.
 
-    >>> propose_places("成都市锦江区书院街道华星路社区。锦江区蓝谷地社区。")[["place_id", "name_zh", "parent_id"]]
+    >>> propose_places("杭州市西湖区北山街道曙光社区。西湖区玉泉社区。")[["place_id", "name_zh", "parent_id"]]
       place_id name_zh parent_id
-    0      p01     成都市      <NA>
-    1      p02     锦江区       p01
-    2      p03    书院街道       p02
-    3      p04   华星路社区       p03
-    4      p05   蓝谷地社区       p02
+    0      p01     杭州市      <NA>
+    1      p02     西湖区       p01
+    2      p03    北山街道       p02
+    3      p04    曙光社区       p03
+    4      p05    玉泉社区       p02
     """
     mentions = find_places(text) if mentions is None else mentions
     names: dict[str, str] = {}

@@ -12,7 +12,7 @@
 - **metrics** — one per label and unit: mentions with the same label and unit in different sections share
   one metric id, which is what the contradiction checks compare.
 - **places** (:mod:`analysis.draft.places`), **budget** (a table of tab-separated lines with 预算/实际
-  columns), **lists** (items printed before a stated count — ``A、B、C 三个方面`` — or enumerated after it),
+  columns), **lists** (items printed before a stated count — ``A、B、C 三个村`` — or enumerated after it),
   **targets** and **exclusions** (dates, times, numbering, the project period, names that contain digits).
 """
 
@@ -104,12 +104,14 @@ def _path_at(paths: list[tuple[int, str]], offset: int) -> str:
     return paths[max(i, 0)][1] if paths else HEADER
 
 
-def shortest_quote(text: str, sections, section: str, start: int, end: int) -> str:
-    """The shortest text around ``text[start:end]``, inside its line, that occurs once in its section.
+def shortest_quote(text: str, sections, section: str, start: int, end: int, mention: str | None = None) -> str:
+    """The shortest text around ``text[start:end]``, inside its line, that occurs once in its section (and,
+    with ``mention``, in which the extractor still sees that mention: 一、 rather than a bare 一, so that
+    validation finds the excluded mention in its quote).
 
     Longer quotes add characters before the number first (its label). Falls back to the whole line.
 
-    >>> t = "一、入户 5 户，电话 5 户。\\n"
+    >>> t = "一、探访 5 户，电话 5 户。\\n"
     >>> shortest_quote(t, split_sections(t), "一", 12, 15)
     '5 户。'
     """
@@ -124,9 +126,16 @@ def shortest_quote(text: str, sections, section: str, start: int, end: int) -> s
             quote = text[s:e]
             if quote != quote.strip() or not quote:
                 continue
-            if len(find_quote(text, sections, section, quote)) == 1:
+            if len(find_quote(text, sections, section, quote)) == 1 and (
+                mention is None or _sees(quote, mention)
+            ):
                 return quote
     return text[line_start:line_end].strip()
+
+
+def _sees(quote: str, mention: str) -> bool:
+    """Whether the extractor finds ``mention`` in ``quote`` on its own."""
+    return mention.strip() in {t.strip() for t in extract_mentions(quote)["text"]}
 
 
 # --- report.toml ----------------------------------------------------------------------------------------
@@ -194,8 +203,8 @@ def _label(text: str, start: int, unit_end: int, unit_zh: str) -> str:
     """The counted thing in the report's words: the words before the number, or the noun after its unit.
 
     Before the number: the clause back to the last delimiter, without fillers (累计, 共, 达 …) and other
-    numbers; ``key：3万`` gives the key. After the unit: the noun up to the first verb (社会工作者发挥… ->
-    社会工作者). The noun after wins when the words before are missing, a verb or a modifier (… 的), or long.
+    numbers; ``key：5万`` gives the key. After the unit: the noun up to the first verb (志愿者参与… ->
+    志愿者). The noun after wins when the words before are missing, a verb or a modifier (… 的), or long.
     """
     before, at = _clause_before(text, start)
     if not before.strip() and at > 0 and text[at - 1] in "：:":
@@ -207,7 +216,7 @@ def _label(text: str, start: int, unit_end: int, unit_zh: str) -> str:
     cut = _VERB_CUT.search(after, 2)
     after = after[: cut.start()] if cut else after
     in_brackets = start > 0 and text[start - 1] in "（(" and text[unit_end : unit_end + 1] in "）)"
-    if in_brackets:  # N95 型口罩（1250 个）: the thing is before the bracket
+    if in_brackets:  # 护目镜（30 副）: the thing is before the bracket
         outer, _ = _clause_before(text, start - 1)
         before = _NUMBER_IN_LABEL.sub("", outer).strip() or before
     elif after and (len(before) < 2 or before.endswith(_VERB_END) or len(before) > 10):
@@ -222,8 +231,8 @@ _SUBJECT = re.compile(r"^(?:该项目|本项目|项目组|项目(?=共|累计|�
 def _strip_subject(label: str) -> str:
     """A label without the places and the project that lead it (西湖区北山街道曙光社区送餐 -> 送餐).
 
-    >>> _strip_subject("西湖区北山街道曙光社区送餐"), _strip_subject("项目累计送餐"), _strip_subject("锦江区")
-    ('送餐', '累计送餐', '锦江区')
+    >>> _strip_subject("西湖区北山街道曙光社区送餐"), _strip_subject("项目累计送餐"), _strip_subject("西湖区")
+    ('送餐', '累计送餐', '西湖区')
     """
     rest = label
     while True:
@@ -266,9 +275,9 @@ def _cutoffs(text: str, mentions: pd.DataFrame, period: tuple[dt.date, dt.date])
 
 
 def _figure_place(places: list, sentence: tuple[int, int], start: int, skip: list[tuple[int, int]]):
-    """The place of a figure: the place printed closest before it in its sentence (华星路社区由社工负责，…开展入户
-    排查 4 个院落), else None. Cities give no place (city-wide figures are project-wide), and places that are
-    items of a list (向 A 社区，B 街道等 48 个单位) are not the subject of the sentence.
+    """The place of a figure: the place printed closest before it in its sentence (曙光社区由社工负责，…送餐 60
+    份), else None. Cities give no place (city-wide figures are project-wide), and places that are items of a
+    list (向 A 社区，B 街道等 20 个单位) are not the subject of the sentence.
     """
     s, _ = sentence
     found = [p for p in places if s <= p.start and p.end <= start and p.level != "city"
@@ -324,20 +333,20 @@ def propose(text: str, report_id: str, source: str) -> Draft:
             note = "a percentage: the data model has no percent unit; transcribe it by hand if it matters" \
                 if m.kind == "percent" else None
             exclusions.append({"section": top, "text": m.text,
-                               "quote": shortest_quote(text, sections, top, m.start, m.end),
+                               "quote": shortest_quote(text, sections, top, m.start, m.end, m.text),
                                "reason": reason, "note": note, "status": DRAFT})
             continue
         if in_budget(m.start):
             continue  # a cell of the budget table
         if skip := not_a_figure(m):
             exclusions.append({"section": top, "text": m.text,
-                               "quote": shortest_quote(text, sections, top, m.start, m.end),
+                               "quote": shortest_quote(text, sections, top, m.start, m.end, m.text),
                                "reason": skip[0], "note": skip[1], "status": DRAFT})
             continue
         word, unit_end = measure_word(text, m.end)
-        if not word and not re.search(r"[0-9]", m.text):  # 三层防护口罩: a Chinese numeral inside a name
+        if not word and not re.search(r"[0-9]", m.text):  # 三轮车: a Chinese numeral inside a name
             exclusions.append({"section": top, "text": m.text,
-                               "quote": shortest_quote(text, sections, top, m.start, m.end + 1),
+                               "quote": shortest_quote(text, sections, top, m.start, m.end + 1, m.text),
                                "reason": "name", "note": "a Chinese numeral with no measure word: part of a name?",
                                "status": DRAFT})
             continue
@@ -361,8 +370,13 @@ def propose(text: str, report_id: str, source: str) -> Draft:
         if not value_ok:
             continue
         quote = shortest_quote(text, sections, top, m.start, unit_end if word else m.end)
+        if len(find_quote(text, sections, top, quote)) != 1:
+            note = "the line occurs more than once in its section: extend the quote until it is unique"
+        value = m.value
+        if value < 0:  # counts and amounts are not negative in the data model; the sign stays in the quote
+            value, note = -value, "printed with a minus sign: check what it means (a balance? a decrease?)"
         figures.append({"start": m.start, "end": unit_end, "section": path, "label_zh": label,
-                        "value": m.value, "value_max": m.value_max, "unit": unit, "unit_zh": unit_zh,
+                        "value": value, "value_max": m.value_max, "unit": unit, "unit_zh": unit_zh,
                         "qualifier": qualifier, "is_approximate": bool(m.is_approximate),
                         "cutoff_date": cutoff, "sentence": sentence, "quote": quote, "note": note,
                         "is_cumulative": bool(re.search(r"累计|共计|总计|截止|截至",
@@ -443,13 +457,13 @@ def metric_groups(figures: list[dict]) -> list[int]:
     """A group number per figure: figures of one group share a metric id.
 
     Same label and unit: one group. Across top-level sections, a label contained in another with the same
-    unit joins it too (入户 and 入户排查等工作): the report restating a figure in other words is what the
+    unit joins it too (送餐 and 送餐上门服务): the report restating a figure in other words is what the
     contradiction checks look for. Targets never share a metric with what was achieved. Groups are
-    transitive: 入户排查 in 一 joins 入户 through 入户排查等工作 in 四.
+    transitive: 送餐上门 in 一 joins 送餐 through 送餐上门服务 in 四.
 
     >>> f = lambda s, label, unit="households", q="exact": {"section": s, "label_zh": label, "unit": unit, "qualifier": q}
-    >>> metric_groups([f("一.2", "入户"), f("五.1", "入户"), f("四.3", "入户排查等工作"), f("一.2", "入户", q="target"),
-    ...                f("四", "入户", "person_times"), f("一.2", "入户排查")])
+    >>> metric_groups([f("一.2", "送餐"), f("五.1", "送餐"), f("四.3", "送餐上门服务"), f("一.2", "送餐", q="target"),
+    ...                f("四", "送餐", "person_times"), f("一.2", "送餐上门")])
     [0, 0, 0, 3, 4, 0]
     """  # noqa: E501
     parent = list(range(len(figures)))

@@ -1,7 +1,7 @@
 """A completion report as plain text: .txt (UTF-8 or GB18030), .docx (python-docx) or PDF with a text layer (pypdf).
 
 Tables become tab-separated lines, one per row, as the data model's budget quotes expect
-(``防护升级\\t防护口罩\\t18000.00\\t19678.5\\t-1687.5\\t``); a cell merged down from the row above is empty, as it is
+(``餐费\\t助餐补贴\\t30000.00\\t31200\\t-1200\\t``); a cell merged down from the row above is empty, as it is
 printed once.
 """
 

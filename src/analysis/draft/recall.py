@@ -135,3 +135,26 @@ def compare(text: str, ref: dict[str, pd.DataFrame], draft: dict[str, pd.DataFra
                 hit += 1
         result["lists with their stated counts"] = _pct(hit, len(counted))
     return result
+
+
+def findings_overlap(reference, draft) -> dict[str, dict]:
+    """``closeout check`` on the reference report and on the confirmed draft: per kind of finding, how many
+    of the reference's findings the draft also gives, the figures of a finding compared by their values."""
+    from analysis.checks import run_checks
+
+    def keyed(report) -> dict[str, set]:
+        values = dict(zip(report.figures["figure_id"], report.figures["value"]))
+        for row in report.budget.itertuples(index=False):
+            for col in ("budget_yuan", "actual_yuan", "remaining_yuan"):
+                if pd.notna(getattr(row, col)):
+                    values[f"budget.{row.line_id}.{col}"] = getattr(row, col)
+        out: dict[str, set] = {}
+        for row in run_checks(report).itertuples(index=False):
+            ids = [i for i in str(row.figure_ids).split(";") if i in values]
+            key = frozenset(round(float(values[i]), 6) for i in ids) or row.check_id
+            out.setdefault(row.kind, set()).add(key)
+        return out
+
+    ref, mine = keyed(reference), keyed(draft)
+    return {f"findings: {kind}": {**_pct(len(ref[kind] & mine.get(kind, set())), len(ref[kind])),
+                                  "drafted": len(mine.get(kind, set()))} for kind in sorted(ref)}

@@ -62,8 +62,8 @@ _MONEY = ("元", "款", "资金", "经费", "预算", "募捐", "捐赠", "拨�
 def measure_word(text: str, end: int) -> tuple[str, int]:
     """The measure word printed after ``text[:end]`` (spaces allowed between) and where it ends; ('', end) if none.
 
-    >>> measure_word("入户 52444 户，", 9), measure_word("服务 196197 人次。", 9), measure_word("12 元/张", 2)
-    (('户', 10), ('人次', 12), ('元/张', 6))
+    >>> measure_word("探访 320 户，", 6), measure_word("服务 1250 人次。", 7), measure_word("12 元/张", 2)
+    (('户', 8), ('人次', 10), ('元/张', 6))
     """
     at = _SPACES.match(text, end).end()
     for word in MEASURE_WORDS:
@@ -73,9 +73,9 @@ def measure_word(text: str, end: int) -> tuple[str, int]:
 
 
 def multiplier(mention: str) -> str:
-    """The 万/千/亿 printed with an Arabic number (``772.280552 万`` -> 万), '' for Chinese numerals and plain digits.
+    """The 万/千/亿 printed with an Arabic number (``8.5 万`` -> 万), '' for Chinese numerals and plain digits.
 
-    >>> multiplier("772.280552 万"), multiplier("20万"), multiplier("一万"), multiplier("300 余"), multiplier("3")
+    >>> multiplier("8.5 万"), multiplier("12万"), multiplier("一万"), multiplier("400 余"), multiplier("3")
     ('万', '万', '', '', '')
     """
     core = re.sub(r"[ \u3000]*[余多]$", "", mention.strip())
@@ -86,9 +86,9 @@ def multiplier(mention: str) -> str:
 def unit_for(unit_zh: str, label: str, after: str = "") -> str:
     """The data model's unit for a printed unit, the figure's label and the text printed after the unit.
 
-    >>> unit_for("户", "入户"), unit_for("个", "", "社区"), unit_for("名", "关爱援助专业社会工作者")
+    >>> unit_for("户", "入户"), unit_for("个", "", "社区"), unit_for("名", "专业社会工作者")
     ('households', 'communities', 'workers')
-    >>> unit_for("万元", "公开募捐"), unit_for("万", "项目预算"), unit_for("万", "点击量"), unit_for("家", "养老院")
+    >>> unit_for("万元", "筹款"), unit_for("万", "项目预算"), unit_for("万", "点击量"), unit_for("家", "养老院")
     ('yuan', 'yuan', 'views', 'institutions')
     """
     word = unit_zh.lstrip("十百千万亿") or unit_zh
@@ -102,7 +102,7 @@ def unit_for(unit_zh: str, label: str, after: str = "") -> str:
     nouns = _BY_NOUN.get(word, ())
     head = re.split(r"[，。；：,;:\n0-9]", after, maxsplit=1)[0][:16]
     in_after = [(head.rfind(noun) + len(noun), len(noun), unit) for noun, unit in nouns if noun in head]
-    if in_after:  # the head noun of 个部门、街道、社区、社会组织 is the last one
+    if in_after:  # the head noun of 个学校、医院和社会组织 is the last one
         return max(in_after)[2]
     for noun, unit in nouns:
         if noun in label:

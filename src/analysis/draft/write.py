@@ -1,8 +1,8 @@
 """Write a draft as a report folder ``DIR/ID/`` (or one workbook ``DIR/ID.xlsx``), the source under ``DIR/raw/``.
 
 Nothing is overwritten: an existing report folder or workbook stops the command before anything is written.
-A .docx or PDF source is kept as received beside the text extracted from it; report.toml points to the text
-(quotes are checked against it) and records its SHA-256.
+A .docx, PDF, GB18030 or CRLF source is kept as received beside the UTF-8 text drawn from it; report.toml
+points to the text (quotes are checked against it) and records its SHA-256.
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ from analysis.errors import UsageError
 
 
 def cell(value) -> str:
-    """A CSV cell: numbers plain (30000, 19678.5), dates ISO, missing values empty.
+    """A CSV cell: numbers plain (30000, 31200.5), dates ISO, missing values empty.
 
-    >>> [cell(v) for v in (30000.0, 19678.5, None, float("nan"), dt.date(2020, 1, 28), "入户", 3)]
-    ['30000', '19678.5', '', '', '2020-01-28', '入户', '3']
+    >>> [cell(v) for v in (30000.0, 31200.5, None, float("nan"), dt.date(2021, 6, 30), "送餐", 3)]
+    ['30000', '31200.5', '', '', '2021-06-30', '送餐', '3']
     """
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
@@ -47,7 +47,8 @@ def table_rows(frame: pd.DataFrame) -> list[list[str]]:
 def write_draft(draft, source: Path, out_dir: Path, *, workbook: bool = False) -> Path:
     """Write ``draft`` (from :func:`analysis.draft.propose.propose`) under ``out_dir``; returns the folder or workbook.
 
-    The source text goes to ``out_dir/raw/<ID>.txt`` (a .docx/.pdf original is copied beside it).
+    The source text goes to ``out_dir/raw/<ID>.txt`` as UTF-8; a file received in another form (.docx, PDF,
+    GB18030 or CRLF text) is copied beside it unchanged.
     """
     from analysis.workbook import folder_to_workbook, write_csv_rows, write_toml
 
@@ -61,8 +62,12 @@ def write_draft(draft, source: Path, out_dir: Path, *, workbook: bool = False) -
         raise UsageError(f"{text_path} already exists with another text; give another --id or --out")
     raw.mkdir(parents=True, exist_ok=True)
     text_path.write_text(draft.text, encoding="utf-8", newline="")
-    if source.suffix.lower() in (".docx", ".pdf") and not (raw / source.name).exists():
-        shutil.copy2(source, raw / source.name)
+    if source.is_file() and source.read_bytes() != text_path.read_bytes():  # keep the file as received too
+        original = raw / source.name
+        if original == text_path:
+            original = raw / f"{source.stem}-original{source.suffix}"
+        if not original.exists():
+            shutil.copy2(source, original)
     meta = dict(draft.meta)
     meta["source_sha256"] = hashlib.sha256(text_path.read_bytes()).hexdigest()
     with tempfile.TemporaryDirectory(prefix=".draft-", dir=out_dir) as tmp:

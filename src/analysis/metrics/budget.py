@@ -55,9 +55,7 @@ def _threshold(row: pd.Series, rules: pd.DataFrame, profile: str) -> tuple[bool,
         )
     pct, floor = float(rule["pct"].iloc[0]), float(rule["floor_yuan"].iloc[0])
     var, var_pct = row["variance_yuan"], row["variance_pct"]
-    limit = f"±{fmt_number(pct)} % per {row['level']}" + (
-        f", floor {fmt_number(floor)} yuan" if floor else ""
-    )
+    limit = f"±{fmt_number(pct)} % per {row['level']}" + (f", floor {fmt_number(floor)} yuan" if floor else "")
     if abs(var) < 0.005:
         return False, f"on budget ({profile}: {limit})"
     if abs(var) < floor:

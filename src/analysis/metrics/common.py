@@ -45,8 +45,8 @@ def join_ids(ids) -> str:
 def fmt_number(value: float) -> str:
     """A number as a reader expects it: no trailing zeros, at most two decimals, NaN as '?'.
 
-    >>> fmt_number(18000.0), fmt_number(19678.5), fmt_number(-1687.5), fmt_number(0.4312)
-    ('18000', '19678.5', '-1687.5', '0.43')
+    >>> fmt_number(12000.0), fmt_number(10456.5), fmt_number(-456.5), fmt_number(0.4312)
+    ('12000', '10456.5', '-456.5', '0.43')
     >>> fmt_number(float("nan")), fmt_number(float("inf"))
     ('?', '∞')
     """
@@ -71,9 +71,7 @@ def section_rank(section: str) -> tuple[int, tuple[int, ...]]:
     tens, ten, units = top.partition("十")
     try:
         if ten:
-            number = (_NUMERALS.index(tens) + 1 if tens else 1) * 10 + (
-                _NUMERALS.index(units) + 1 if units else 0
-            )
+            number = (_NUMERALS.index(tens) + 1 if tens else 1) * 10 + (_NUMERALS.index(units) + 1 if units else 0)
         else:
             number = _NUMERALS.index(top) + 1
     except ValueError:
@@ -99,7 +97,7 @@ def figure_interval(
     """The values a printed figure allows (bounds inclusive, so rounding alone never looks like a conflict).
 
     余/多/过 mean 'at least this, less than the next step of its last significant digit' (20多 → 20..30,
-    1100多 → 1100..1200); 约/左右, or an approximate figure with no marker, mean ±10 %; 至少 (lower_bound) has
+    300多 → 300..400); 约/左右, or an approximate figure with no marker, mean ±10 %; 至少 (lower_bound) has
     no upper end; a range 8-10 is 8..10; an exact figure is itself.
 
     >>> figure_interval(20, None, "approximate", True, "共计20多个")
@@ -164,10 +162,7 @@ def _figures(report: Report) -> pd.DataFrame:
     order = np.empty(len(keys), dtype=int)
     order[ranked] = np.arange(len(keys))
     fig["order"] = order
-    bounds = [
-        figure_interval(r.value, r.value_max, r.qualifier, r.is_approximate, r.quote)
-        for r in fig.itertuples()
-    ]
+    bounds = [figure_interval(r.value, r.value_max, r.qualifier, r.is_approximate, r.quote) for r in fig.itertuples()]
     fig["lo"] = [b[0] for b in bounds]
     fig["hi"] = [b[1] for b in bounds]
     labels = report.metrics.set_index("metric")
@@ -275,16 +270,6 @@ def budget_lines(report: Report) -> pd.DataFrame:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", str(text).lower()).strip("_")
-
-
-def _unit_text(unit: str) -> str:
-    return {
-        "household_times": "household-times",
-        "person_times": "person-times",
-        "worker_times": "worker deployments",
-        "vehicle_times": "vehicle-times",
-    }.get(unit, unit.replace("_", " "))
-
 
 
 def topmost(report: Report, place_ids: set[str]) -> list[str]:

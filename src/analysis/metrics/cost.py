@@ -15,14 +15,15 @@ from analysis.metrics.common import (
     preferred,
     reports_of_work,
 )
+from analysis.units import unit_label
 
 
 def key_outputs(report: Report) -> pd.DataFrame:
     """The outputs a funder divides spending by, from the report's key_outputs.csv: metric, label_zh, label_en, why.
 
     >>> from analysis.load import load_report
-    >>> list(key_outputs(load_report("data/anxin-plan-2020"))["metric"])[:2]
-    ['households_visited', 'residents_served_person_times']
+    >>> list(key_outputs(load_report("tests/reports/qinghe-warm-winter-2022"))["metric"])[:2]
+    ['households_visited', 'hotline_calls']
     """
     return report.key_outputs
 
@@ -46,24 +47,33 @@ COST_COLUMNS = [
     "spend_basis_zh",
     "spend_basis_en",
     "budget_line_ids",
+    "unit_en",
 ]
 
 
 def output_lines(report: Report) -> dict[str, list[str]]:
-    """The budget lines that paid for each key output (key_output_lines.csv: metric, line_id), in budget order.
+    """The budget lines that paid for each key output, in budget order: the rows of key_output_lines.csv
+    (metric, line_id) and the ';' ids of key_outputs.csv's optional budget_lines column.
 
     A total row named there stands for every line (the whole grant).
     """
+    pairs: list[tuple[str, str]] = []
     links = report.tables.get("key_output_lines")
-    if links is None or links.empty:
+    if links is not None and len(links):
+        pairs += [(str(m), str(line)) for m, line in zip(links["metric"], links["line_id"], strict=True)]
+    outputs = report.tables.get("key_outputs")
+    if outputs is not None and "budget_lines" in outputs:
+        for metric, cell in zip(outputs["metric"], outputs["budget_lines"], strict=True):
+            if pd.notna(cell):
+                pairs += [(str(metric), x.strip()) for x in str(cell).split(";") if x.strip()]
+    if not pairs:
         return {}
     lines = list(budget_lines(report)["line_id"])
     totals = set(report.budget.loc[report.budget["row_type"] == "total", "line_id"])
-    out: dict[str, list[str]] = {}
-    for metric, group in links.groupby("metric", sort=False):
-        named = set(group["line_id"])
-        out[str(metric)] = lines if named & totals else [line for line in lines if line in named]
-    return out
+    named: dict[str, set[str]] = {}
+    for metric, line in pairs:
+        named.setdefault(metric, set()).add(line)
+    return {m: lines if ids & totals else [line for line in lines if line in ids] for m, ids in named.items()}
 
 
 def cost_per_output(report: Report) -> pd.DataFrame:
@@ -74,7 +84,8 @@ def cost_per_output(report: Report) -> pd.DataFrame:
     is_org_wide (the output figure is organisation-wide: the grant did not pay for all of it), is_approximate,
     caveat_zh, caveat_en (what the number means and where it needs care), unit_zh (as printed), spend_basis
     ('budget_lines' where key_output_lines.csv names the lines that paid for the output, else 'whole_grant'),
-    spend_basis_zh, spend_basis_en (which spending, in words), budget_line_ids (';').
+    spend_basis_zh, spend_basis_en (which spending, in words), budget_line_ids (';'), unit_en (the unit's
+    English label).
 
     The key outputs are the metrics listed in the report folder's key_outputs.csv; a report without that
     table falls back to the metrics of its target achievements. For each, the project-scope figure is used
@@ -144,6 +155,7 @@ def cost_per_output(report: Report) -> pd.DataFrame:
                 "output_value": f["value"],
                 "unit": f["unit"],
                 "unit_zh": f["unit_zh"],
+                "unit_en": unit_label(f["unit"], "en", report=report),
                 "spend_yuan": spend,
                 "spend_cells": join_ids(f"budget.{i}.actual_yuan" for i in mine["line_id"]),
                 "cost_per_output_yuan": spend / f["value"] if f["value"] else math.nan,

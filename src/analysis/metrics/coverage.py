@@ -18,6 +18,7 @@ from analysis.metrics.common import (
     reports_of_work,
 )
 from analysis.metrics.mentions import place_mentions
+from analysis.units import unit_label
 
 TARGET_COLUMNS = [
     "target_id",
@@ -37,6 +38,8 @@ TARGET_COLUMNS = [
     "note_en",
     "unit_zh",
     "achieved_unit_zh",
+    "unit_en",
+    "achieved_unit_en",
 ]
 
 
@@ -48,7 +51,8 @@ def target_attainment(report: Report) -> pd.DataFrame:
     other_figure_ids (alternatives not used, ';'),
     cutoff_date (latest cut-off among the figures used), attainment_ratio (achieved ÷ target; NaN without an
     achievement or a zero target), is_approximate (the target or any figure used is approximate), note_zh and
-    note_en (why the ratio needs care: no achievement figure, units that differ, the notes of the rows used).
+    note_en (why the ratio needs care: no achievement figure, units that differ, the notes of the rows used),
+    unit_en, achieved_unit_en (the units' English labels, ';').
 
     Of the ``alternative`` achievements the latest is used: the latest cut-off date among dated ones; when
     none is dated, the one later in the report. ``sum`` achievements are added to it.
@@ -73,7 +77,8 @@ def target_attainment(report: Report) -> pd.DataFrame:
         elif units != [target["unit"]]:
             units_zh = "、".join(dict.fromkeys(used["unit_zh"]))
             notes["zh"].append(f"单位不同：目标以{target['unit_zh']}计，完成数以{units_zh}计")
-            notes["en"].append(f"units differ: target in {target['unit']}, achieved in {', '.join(units)}")
+            label = [unit_label(u, "en", report=report) for u in (target["unit"], *units)]
+            notes["en"].append(f"units differ: target in {label[0]}, achieved in {', '.join(label[1:])}")
         rows_used = mine.set_index("figure_id").reindex(used.index)
         for lang in ("zh", "en"):
             column = rows_used.get(f"note_{lang}", pd.Series(dtype=object)).dropna()
@@ -90,6 +95,8 @@ def target_attainment(report: Report) -> pd.DataFrame:
                 "achieved_value": achieved,
                 "achieved_unit": ";".join(units),
                 "achieved_unit_zh": ";".join(dict.fromkeys(used["unit_zh"])),
+                "unit_en": unit_label(target["unit"], "en", report=report),
+                "achieved_unit_en": ";".join(unit_label(u, "en", report=report) for u in units),
                 "achieved_figure_ids": join_ids(used.index),
                 "other_figure_ids": join_ids(others.index),
                 "cutoff_date": used["cutoff_date"].max() if len(used) else pd.NaT,
@@ -132,6 +139,8 @@ def stated_totals(report: Report) -> dict[str, list[str]]:
         return {}
     fig = figures(report)
     out: dict[str, list[str]] = {}
+    group_of = {level: group for group, levels in LEVEL_GROUPS for level in (group, *levels)}
+    table = table.assign(level=table["level"].map(lambda lv: group_of.get(lv, lv)))
     for level, rows in table.groupby("level", sort=False):
         combine = rows["combine"].fillna("alternative") if "combine" in rows else pd.Series("alternative", rows.index)
         alts = fig.loc[list(rows.loc[combine == "alternative", "figure_id"])]
@@ -168,9 +177,7 @@ def place_reach(report: Report) -> pd.DataFrame:
         total = stated["lo"].sum() if len(stated) else math.nan
         note = ""
         if len(stated):
-            parts = " + ".join(
-                f"{fmt_number(v)} ({f})" for f, v in zip(stated.index, stated["value"], strict=True)
-            )
+            parts = " + ".join(f"{fmt_number(v)} ({f})" for f, v in zip(stated.index, stated["value"], strict=True))
             note = f"stated: {parts}"
         rows.append(
             {

@@ -12,6 +12,7 @@ from analysis.metrics.common import (
     descendants,
     figures,
 )
+from analysis.units import unit_label
 
 
 def working_days(start: dt.date, end: dt.date) -> int:
@@ -88,6 +89,8 @@ INTENSITY_COLUMNS = [
     "workers_unit_zh",
     "days_basis_zh",
     "days_basis_en",
+    "output_unit_en",
+    "workers_unit_en",
 ]
 
 
@@ -98,7 +101,7 @@ def intensity(report: Report, within: str | None = None) -> pd.DataFrame:
     Columns: intensity_id, team_id, label_zh, label_en, output_figure_id, workers_figure_id, output_value,
     output_unit, output_unit_zh (as printed), workers, workers_unit, workers_unit_zh, output_per_worker (NaN
     with a note for zero workers, never inf), days, days_basis (= days_basis_en), days_basis_zh, output_per_worker_day,
-    is_approximate, place_id (the team's), note.
+    is_approximate, place_id (the team's), note, output_unit_en, workers_unit_en (the units' English labels).
 
     Days are the team's active days (:func:`active_days`): calendar days counting both ends from the project
     start (or the team's later start_date) to the output's cut-off date (or the project end, or the team's
@@ -115,6 +118,8 @@ def intensity(report: Report, within: str | None = None) -> pd.DataFrame:
         out, workers = fig.loc[i.output_figure_id], fig.loc[team["workers_figure_id"]]
         notes = [str(n) for n in (i.note,) if isinstance(n, str) and n]
         days, basis, basis_zh = active_days(report, i.team_id, out["cutoff_date"])
+        if days <= 0:
+            notes.append("no active day of the team up to the output's cut-off: no per-day value")
         w = workers["value"]
         if not w or pd.isna(w):
             per_worker = math.nan
@@ -137,6 +142,8 @@ def intensity(report: Report, within: str | None = None) -> pd.DataFrame:
                 "workers": w,
                 "workers_unit": workers["unit"],
                 "workers_unit_zh": workers["unit_zh"],
+                "output_unit_en": unit_label(out["unit"], "en", report=report),
+                "workers_unit_en": unit_label(workers["unit"], "en", report=report),
                 "output_per_worker": per_worker,
                 "days": days,
                 "days_basis": basis,

@@ -219,9 +219,7 @@ def register_cli(subparsers) -> None:
     from analysis.cli import DEFAULT_REPORT, FORMATS
 
     p = subparsers.add_parser("metrics", help="print every metric of a report folder as one long table")
-    p.add_argument(
-        "report", nargs="?", type=Path, default=DEFAULT_REPORT, help="report folder (default: %(default)s)"
-    )
+    p.add_argument("report", nargs="?", type=Path, default=DEFAULT_REPORT, help="report folder (default: %(default)s)")
     p.add_argument("--format", choices=FORMATS, default="table")
     p.add_argument(
         "--profile",

@@ -340,18 +340,22 @@ def intensity_table(
         _team=team_labels(report, intensity, lang),
         _days_basis=localized(intensity, "days_basis", lang),
         _output=[
-            _amount(v, u, lang, z, a)
-            for v, u, z, a in zip(
+            _amount(v, u, lang, z, a, e)
+            for v, u, z, a, e in zip(
                 intensity["output_value"],
                 intensity["output_unit"],
                 _printed(intensity, "output_unit_zh"),
                 approx_rows,
+                _printed(intensity, "output_unit_en"),
             )
         ],
         _workers=[
-            _amount(v, u, lang, z)
-            for v, u, z in zip(
-                intensity["workers"], intensity["workers_unit"], _printed(intensity, "workers_unit_zh")
+            _amount(v, u, lang, z, unit_en=e)
+            for v, u, z, e in zip(
+                intensity["workers"],
+                intensity["workers_unit"],
+                _printed(intensity, "workers_unit_zh"),
+                _printed(intensity, "workers_unit_en"),
             )
         ],
         _per=[
@@ -443,6 +447,7 @@ def attainment_table(attainment: pd.DataFrame, lang: str) -> Markup:
         return para(t("table.empty", lang), "empty")
     achieved_units = attainment["achieved_unit"].fillna("").astype(str).str.split(";").str[0]
     achieved_zh = _printed(attainment, "achieved_unit_zh").fillna("").astype(str).str.split(";").str[0]
+    achieved_en = _printed(attainment, "achieved_unit_en").fillna("").astype(str).str.split(";").str[0]
     approx_rows = attainment.get("is_approximate", pd.Series(False, index=attainment.index)).fillna(False)
     ratio = attainment_ratio(attainment)
     differ = [units_differ(r) for _, r in attainment.iterrows()]
@@ -451,14 +456,19 @@ def attainment_table(attainment: pd.DataFrame, lang: str) -> Markup:
     frame = attainment.assign(
         _label=localized(attainment, "label", lang),
         _target=[
-            _amount(v, u, lang, z)
-            for v, u, z in zip(
-                attainment["target_value"], attainment["unit"], _printed(attainment, "unit_zh")
+            _amount(v, u, lang, z, unit_en=e)
+            for v, u, z, e in zip(
+                attainment["target_value"],
+                attainment["unit"],
+                _printed(attainment, "unit_zh"),
+                _printed(attainment, "unit_en"),
             )
         ],
         _achieved=[
-            _amount(v, u, lang, z, a)
-            for v, u, z, a in zip(attainment["achieved_value"], achieved_units, achieved_zh, approx_rows)
+            _amount(v, u, lang, z, a, e)
+            for v, u, z, a, e in zip(
+                attainment["achieved_value"], achieved_units, achieved_zh, approx_rows, achieved_en
+            )
         ],
         _ratio=[
             approx(fmt_pct(r, lang), lang, a) + (" †" if d else "")
@@ -661,9 +671,13 @@ def cost_table(costs: pd.DataFrame, lang: str) -> Markup:
         _label=localized(costs, "label", lang),
         _caveat=[plain(c, lang) for c in localized(costs, "caveat", lang)],
         _output=[
-            _amount(v, u, lang, z, a)
-            for v, u, z, a in zip(
-                costs["output_value"], costs["unit"], _printed(costs, "unit_zh"), approx_rows
+            _amount(v, u, lang, z, a, e)
+            for v, u, z, a, e in zip(
+                costs["output_value"],
+                costs["unit"],
+                _printed(costs, "unit_zh"),
+                approx_rows,
+                _printed(costs, "unit_en"),
             )
         ],
         _cost=[

@@ -120,20 +120,24 @@ def _unit(row, lang: str) -> str:
     return units.unit_label(row.get("unit"), lang, row.get("unit_zh"))
 
 
-def unit_word(unit, lang: str, unit_zh=None) -> str:
+def unit_word(unit, lang: str, unit_zh=None, unit_en=None) -> str:
     """A unit id as words (``person_times`` → 人次 / person-times; ``unit_zh``: the unit as printed, used on
-    Chinese pages); an unknown id with spaces for _."""
+    Chinese pages; ``unit_en``: the report's English label, from the metrics' ``*_unit_en`` columns, used on
+    English pages); an unknown id with spaces for _."""
     if (_missing(unit) or not str(unit).strip()) and _missing(unit_zh):
         return ""
+    if lang != "zh" and not _missing(unit_en) and str(unit_en).strip():
+        return str(unit_en)
     return units.unit_label(unit, lang, unit_zh)
 
 
-def _amount(value, unit, lang: str, unit_zh=None, approximate=False) -> str:
-    """'52,444 户' / '52,444 households' (``unit_zh``: the unit as printed, shown on Chinese pages; 约 / ≈
-    when ``approximate``)."""
+def _amount(value, unit, lang: str, unit_zh=None, approximate=False, unit_en=None) -> str:
+    """'52,444 户' / '52,444 households' (``unit_zh``: the unit as printed, shown on Chinese pages; ``unit_en``:
+    the report's English label; 约 / ≈ when ``approximate``)."""
     if _missing(value):
         return MISSING
-    return f"{approx(fmt_number(value, lang), lang, approximate)} {unit_word(unit, lang, unit_zh)}".strip()
+    words = unit_word(unit, lang, unit_zh, unit_en)
+    return f"{approx(fmt_number(value, lang), lang, approximate)} {words}".strip()
 
 
 def _printed(frame: pd.DataFrame, column: str) -> pd.Series:

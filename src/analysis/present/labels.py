@@ -153,17 +153,10 @@ def repository_root() -> Path:
 
 def default_report_dir() -> Path:
     """The report a notebook opens with no parameter: ``$CLOSEOUT_REPORT``, else the first folder of
-    ``data/`` (in name order) that holds a report.toml."""
-    env = os.environ.get(ENV_REPORT, "").strip()
-    if env:
-        return Path(env)
-    for base in [Path.cwd(), *Path.cwd().parents, repository_root()]:
-        data = base / "data"
-        if data.is_dir():
-            found = sorted(p.parent for p in data.glob("*/report.toml"))
-            if found:
-                return found[0]
-    raise UsageError(f"no report folder (data/<report>/report.toml) found; set {ENV_REPORT}")
+    ``data/`` (in name order) that holds a report.toml (:func:`analysis.locate.default_report_dir`)."""
+    from analysis.locate import default_report_dir as locate
+
+    return locate()
 
 
 def resolve_report_dir(report_dir: str | Path | None) -> Path:

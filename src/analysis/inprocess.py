@@ -1,0 +1,298 @@
+"""A papermill engine that runs notebooks inside this process, with no kernel, reset between notebooks.
+
+Registered as ``closeout-inprocess`` (the ``papermill.engine`` entry point, and :func:`register`). papermill
+still parameterises, executes and records every notebook; the cells run in one IPython ``InteractiveShell``
+of this process, the outputs recorded as a kernel would send them (``display_data`` with the same MIME bundle,
+``execute_result``, ``stream``, ``error``), so the pages rendered from them are the same bytes as from
+:mod:`analysis.engine`'s warm kernel (``tests/test_engine.py`` compares them). There is no kernel to start,
+no messages to exchange and no second copy of pandas and matplotlib in memory: a one-page build runs in the
+build process itself, and a pool worker runs its pages without a kernel beside it.
+
+Between notebooks the same reset as the warm kernel's (:data:`analysis.engine.KERNEL_SIDE`): a new session,
+the ``fresh_modules`` imported afresh, the environment, working directory, ``sys.path``, warning filters,
+rcParams, pandas options and display formatters put back as they were before the notebook. The isolation is
+that of one Python process: a notebook that crashes the interpreter takes the process with it (the build then
+re-runs the pages it lost on warm kernels), and the cell timeout is not enforced. ``closeout build`` uses it
+only in processes that run nothing but notebooks (its pool workers, ``closeout watch``) or, for a small build,
+in the build process when that process hashes strings as the kernels do (``PYTHONHASHSEED=0``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import os
+import sys
+import threading
+import time
+import traceback as tb
+from collections.abc import Iterable
+
+logger = logging.getLogger("papermill")
+
+ENGINE_NAME = "closeout-inprocess"
+# Modules of the build itself: never purged (the build is running them); the notebooks do not import them.
+KEEP = ("analysis.build", "analysis.engine", "analysis.inprocess")
+
+_lock = threading.Lock()
+_shell = None
+_warm: dict = {}
+STATS = {"starts": 0, "runs": 0}
+
+
+def _shell_class():
+    from IPython.core.displayhook import DisplayHook
+    from IPython.core.displaypub import DisplayPublisher
+    from IPython.core.interactiveshell import InteractiveShell
+
+    class Publisher(DisplayPublisher):
+        def publish(self, data, metadata=None, source=None, *, transient=None, update=False, **kwargs):
+            self.shell.collect("display_data", data=data, metadata=metadata or {})
+
+        def clear_output(self, wait=False):
+            self.shell.outputs.clear()
+
+    class Hook(DisplayHook):
+        def __call__(self, result=None):
+            if result is None:
+                return
+            self.check_for_underscore()
+            self.update_user_ns(result)
+            data, metadata = self.shell.display_formatter.format(result)
+            if data:
+                self.shell.collect("execute_result", data=data, metadata=metadata or {},
+                                   execution_count=self.shell.execution_count)
+
+    class Shell(InteractiveShell):
+        """An InteractiveShell that records outputs the way a kernel reports them to nbclient."""
+
+        def __init__(self):
+            super().__init__(display_pub_class=Publisher, displayhook_class=Hook, colors="nocolor")
+            self.outputs: list = []
+
+        def collect(self, output_type, **content):
+            import nbformat
+
+            self.outputs.append(nbformat.v4.new_output(output_type, **content))
+
+        def enable_gui(self, gui=None):
+            pass
+
+    return Shell
+
+
+class _Stream(io.TextIOBase):
+    """sys.stdout / sys.stderr during a cell: text becomes ``stream`` outputs (consecutive writes joined)."""
+
+    def __init__(self, shell, name: str):
+        self.shell, self.name = shell, name
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text) -> int:
+        import nbformat
+
+        text = str(text)
+        if not text:
+            return 0
+        last = self.shell.outputs[-1] if self.shell.outputs else None
+        if last is not None and last.get("output_type") == "stream" and last.get("name") == self.name:
+            last["text"] += text
+        else:
+            self.shell.outputs.append(nbformat.v4.new_output("stream", name=self.name, text=text))
+        return len(text)
+
+    @property
+    def encoding(self):
+        return "utf-8"
+
+
+def _warm_code():
+    """The warm kernel's own warm()/reset() code, installed as a module of this process."""
+    import types
+
+    from analysis import engine
+
+    module = types.ModuleType("_closeout_warm")
+    exec(engine.KERNEL_SIDE, module.__dict__)  # noqa: S102 - our own code, shared with the kernel
+    return module
+
+
+def shell(imports: Iterable[str] = (), fresh: Iterable[str] = ()):
+    """This process's shell, warmed up once (the imports done, the fresh modules forgotten)."""
+    global _shell
+    if _shell is None:
+        from IPython.core.interactiveshell import InteractiveShell
+
+        if InteractiveShell.initialized():
+            raise RuntimeError("an IPython shell already runs in this process; use the warm-kernel engine")
+        saved = _saved_state()  # IPython makes its user module the process's __main__: put it back after
+        with _host_modules(tuple(fresh)):
+            _shell = _shell_class().instance()
+            module = _warm_code()
+            sys.modules["_closeout_warm"] = module
+            _warm["module"] = module
+            _warm["fresh"] = tuple(fresh)
+            try:
+                _with_kept(lambda: module.warm(list(imports), list(fresh)))
+            finally:
+                _restore_state(saved)
+        STATS["starts"] += 1
+    return _shell
+
+
+def _with_kept(fn):
+    """Run fn with the build's own modules protected from the purge of the fresh modules."""
+    kept = {name: mod for name, mod in sys.modules.items() if name.startswith(KEEP)}
+    try:
+        return fn()
+    finally:
+        for name, mod in kept.items():
+            sys.modules.setdefault(name, mod)
+
+
+def _is_fresh(name: str, fresh: tuple[str, ...]) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in fresh)
+
+
+@contextlib.contextmanager
+def _host_modules(fresh: tuple[str, ...]):
+    """The notebook imports the fresh modules afresh; afterwards this process gets its own copies back (and
+    loses the notebook's), so classes such as the errors keep their identity for the code that runs here."""
+    host = {name: mod for name, mod in sys.modules.items() if _is_fresh(name, fresh)}
+    try:
+        yield
+    finally:
+        for name in [n for n in sys.modules if _is_fresh(n, fresh) and n not in host]:
+            del sys.modules[name]
+        sys.modules.update(host)
+
+
+def _saved_state() -> dict:
+    import warnings
+
+    return {
+        "environ": dict(os.environ),
+        "cwd": os.getcwd(),
+        "path": list(sys.path),
+        "filters": list(warnings.filters),
+        "stdout": sys.stdout,
+        "stderr": sys.stderr,
+        "displayhook": sys.displayhook,
+        "excepthook": sys.excepthook,
+        "main": sys.modules.get("__main__"),
+    }
+
+
+def _restore_state(saved: dict) -> None:
+    import warnings
+
+    if dict(os.environ) != saved["environ"]:
+        os.environ.clear()
+        os.environ.update(saved["environ"])
+    with contextlib.suppress(OSError):
+        os.chdir(saved["cwd"])
+    sys.path[:] = saved["path"]
+    warnings.filters[:] = saved["filters"]
+    warnings._filters_mutated()
+    sys.stdout, sys.stderr = saved["stdout"], saved["stderr"]
+    sys.displayhook, sys.excepthook = saved["displayhook"], saved["excepthook"]
+    if saved["main"] is not None:
+        sys.modules["__main__"] = saved["main"]
+
+
+def _error_output(shell, exc: BaseException):
+    import nbformat
+
+    lines = tb.format_exception(type(exc), exc, exc.__traceback__)
+    return nbformat.v4.new_output(
+        "error", ename=type(exc).__name__, evalue=str(exc), traceback=[line.rstrip("\n") for line in lines]
+    )
+
+
+def run_cells(nb_man, cwd: str, imports: Iterable[str], fresh: Iterable[str]) -> None:
+    """Execute the code cells of papermill's managed notebook in this process's shell."""
+    with _lock:
+        sh = shell(imports, fresh)
+        saved = _saved_state()
+        with _host_modules(_warm["fresh"]), contextlib.ExitStack() as stack:
+            stack.callback(_restore_state, saved)
+            # reset to *this* call's environment and path (a build process runs one build after another)
+            _warm["module"]._state.update(environ=dict(os.environ), path=list(sys.path))
+            _with_kept(lambda: _warm["module"].reset(cwd))
+            sh.execution_count = 1
+            sys.modules["__main__"] = sh.user_module  # as in a kernel, while the notebook runs
+            STATS["runs"] += 1
+            for index, cell in enumerate(nb_man.nb.cells):
+                nb_man.cell_start(cell, index)
+                try:
+                    if cell.cell_type != "code" or not cell.source.strip():
+                        continue
+                    if not _run_cell(sh, cell):
+                        nb_man.cell_exception(nb_man.nb.cells[index], cell_index=index, exception=None)
+                        break
+                finally:
+                    nb_man.cell_complete(nb_man.nb.cells[index], cell_index=index)
+            with contextlib.suppress(Exception):
+                _with_kept(lambda: sh.reset(new_session=True))
+
+
+def _run_cell(sh, cell) -> bool:
+    """One cell: its outputs recorded in the cell; False when it raised."""
+    sh.outputs = []
+    cell.outputs = []
+    count = sh.execution_count
+    cell.execution_count = count
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Stream(sh, "stdout"), _Stream(sh, "stderr")
+    try:
+        result = sh.run_cell(cell.source, store_history=True, silent=False)
+    finally:
+        sys.stdout, sys.stderr = streams
+    error = result.error_before_exec or result.error_in_exec
+    if isinstance(error, KeyboardInterrupt):
+        raise error
+    if error is not None:
+        sh.outputs.append(_error_output(sh, error))
+    cell.outputs = list(sh.outputs)
+    sh.outputs = []
+    return error is None
+
+
+class InProcessEngine:
+    """papermill's engine interface (see :class:`analysis.engine.WarmKernelEngine`), cells run in-process."""
+
+    @classmethod
+    def execute_notebook(cls, nb, kernel_name, **kwargs):
+        from papermill.engines import Engine
+
+        return Engine.execute_notebook.__func__(cls, nb, kernel_name, **kwargs)
+
+    @classmethod
+    def nb_kernel_name(cls, nb, name=None):
+        from papermill.utils import nb_kernel_name
+
+        return nb_kernel_name(nb, name)
+
+    @classmethod
+    def nb_language(cls, nb, language=None):
+        from papermill.utils import nb_language
+
+        return nb_language(nb, language)
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, warm_imports=(), fresh_modules=(), **kwargs):
+        started = time.monotonic()
+        run_cells(nb_man, os.getcwd(), warm_imports, fresh_modules)
+        logger.debug("in-process notebook in %.2f s", time.monotonic() - started)
+        return nb_man.nb
+
+
+def register() -> None:
+    """Make the engine known to papermill in this process."""
+    from papermill.engines import papermill_engines
+
+    if papermill_engines._engines.get(ENGINE_NAME) is not InProcessEngine:
+        papermill_engines.register(ENGINE_NAME, InProcessEngine)

@@ -1,0 +1,42 @@
+"""Budget identities: per-row remaining, column sums, the grant; rules restating them are reported once."""
+
+from __future__ import annotations
+
+from checks_fixtures import CLEAN, COLUMNS, TRANSPOSED, budget_report, ids, one
+
+from analysis import checks as c
+from engine_data import fig
+
+
+def test_consistent_budget_produces_nothing():
+    """A budget table whose rows, columns and grant all agree produces no finding at all."""
+    report = budget_report(CLEAN, [fig("F001", "grant", 30000, unit="yuan")], grant="F001")
+    out = c.run_checks(report)
+    assert list(out.columns[:10]) == COLUMNS
+    assert out.empty
+
+
+def test_grant_differs_from_budget_total():
+    """The grant figure is compared with the printed total budget; one failure is not localised."""
+    report = budget_report(CLEAN, [fig("F001", "grant", 35000, unit="yuan", quote="项目预算：3.5万")], grant="F001")
+    out = c.run_checks(report)
+    assert ids(out) == {"budget_grant": "error"}
+    assert "35000 yuan" in one(out, "budget_grant")["message_en"]
+
+
+def test_rule_restating_a_generic_check_is_reported_once():
+    """A rules.csv row that states the same identity as a generic check is not reported a second time."""
+    rules = [
+        {
+            "rule_id": "masks_remaining",
+            "left": "budget.masks.budget_yuan - budget.masks.actual_yuan",
+            "operator": "==",
+            "right": "budget.masks.remaining_yuan",
+            "severity": "error",
+            "message_zh": "口罩",
+            "message_en": "Masks",
+        }
+    ]
+    out = c.run_checks(budget_report(TRANSPOSED, rules=rules))
+    assert "rule:masks_remaining" not in set(out["check_id"])
+    assert one(out, "budget_remaining:masks")["rule_ids"] == "masks_remaining"

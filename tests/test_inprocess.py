@@ -1,0 +1,127 @@
+"""The in-process papermill engine: the same outputs as a kernel, reset between notebooks, the process intact."""
+
+from __future__ import annotations
+
+import sys
+from importlib import metadata
+
+import nbformat
+import papermill as pm
+import pytest
+from papermill.exceptions import PapermillExecutionError
+
+from analysis import build, inprocess
+from conftest import SEED_REPORT
+from test_engine import outputs
+
+KERNEL = "python3"
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    """Run notebooks in this process with the in-process engine (in ``tmp_path``)."""
+    monkeypatch.chdir(tmp_path)
+    inprocess.register()
+    counter = iter(range(1000))
+
+    def execute(*sources: str, fresh=("analysis",), imports=("pandas", "matplotlib"), **params):
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python 3", "language": "python"}
+        nb.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+        if params:
+            defaults = "".join(f"{name} = None\n" for name in params)
+            nb.cells.insert(0, nbformat.v4.new_code_cell(defaults, metadata={"tags": ["parameters"]}))
+        path = tmp_path / f"nb{next(counter)}.ipynb"
+        nbformat.write(nb, path)
+        return pm.execute_notebook(
+            str(path),
+            str(path.with_suffix(".out.ipynb")),
+            parameters=params or None,
+            engine_name=inprocess.ENGINE_NAME,
+            kernel_name=KERNEL,
+            progress_bar=False,
+            request_save_on_cell_execute=False,
+            warm_imports=imports,
+            fresh_modules=fresh,
+        )
+
+    return execute
+
+
+def test_engine_is_registered_through_the_entry_point():
+    """pyproject declares the in-process engine under papermill.engine beside the warm-kernel one."""
+    points = {ep.name: ep.value for ep in metadata.entry_points(group="papermill.engine")}
+    assert points.get("closeout-inprocess") == "analysis.inprocess:InProcessEngine"
+    assert build.INPROCESS == inprocess.ENGINE_NAME
+
+
+def test_outputs_are_recorded_as_a_kernel_reports_them(run):
+    """print → one stream output (writes joined), display → display_data, last expression → execute_result."""
+    nb = run("print('a'); print('b')", "from IPython.display import HTML, display; display(HTML('<b>x</b>'))",
+             "1 + 1")
+    first, second, third = (c.outputs for c in nb.cells)
+    assert [(o.output_type, o.name, o.text) for o in first] == [("stream", "stdout", "a\nb\n")]
+    assert second[0].output_type == "display_data"
+    assert second[0].data == {"text/html": "<b>x</b>", "text/plain": "<IPython.core.display.HTML object>"}
+    assert third[0].output_type == "execute_result" and third[0].data == {"text/plain": "2"}
+    assert [c.execution_count for c in nb.cells] == [1, 2, 3]
+
+
+def test_each_notebook_starts_clean_and_the_process_is_left_as_it_was(run, tmp_path):
+    """Globals, env vars, cwd, sys.path, warning filters, rcParams, pandas options, display formatters and the
+    project's module-level caches changed by one notebook do not reach the next one, nor the process."""
+    probe = (
+        "import os, sys, warnings, matplotlib, pandas as pd\n"
+        "from analysis import present\n"
+        "ip = get_ipython()\n"
+        "print(sorted(k for k in dir() if k.startswith('poison')),\n"
+        "      os.environ.get('CLOSEOUT_POISON'), os.getcwd() == CWD, '/poison' in sys.path,\n"
+        "      any(f[1] is not None and f[1].pattern == 'poison' for f in warnings.filters),\n"
+        "      pd.get_option('display.max_rows'), int in ip.display_formatter.formatters['text/html'].type_printers,\n"
+        "      present.labels().get('poison'))"
+    )
+    clean = outputs(run(probe, CWD=str(tmp_path)))
+    main, stdout, path = sys.modules["__main__"], sys.stdout, list(sys.path)
+    run(
+        "import os, sys, warnings, matplotlib, pandas as pd\n"
+        "from analysis import present\n"
+        "poison_value = 1\n"
+        "os.environ['CLOSEOUT_POISON'] = '1'\n"
+        "os.chdir('/')\n"
+        "sys.path.append('/poison')\n"
+        "warnings.filterwarnings('error', message='poison')\n"
+        "pd.set_option('display.max_rows', 3)\n"
+        "get_ipython().display_formatter.formatters['text/html'].for_type(int, lambda v: '<b>int</b>')\n"
+        "present.labels()['poison'] = {'zh': 'x', 'en': 'x'}\n",
+    )
+    assert outputs(run(probe, CWD=str(tmp_path))) == clean
+    assert clean == ["[] None True False False 60 False None"]
+    assert sys.modules["__main__"] is main and sys.stdout is stdout and sys.path == path
+    assert "CLOSEOUT_POISON" not in __import__("os").environ
+
+
+def test_project_modules_are_imported_afresh_but_the_build_keeps_its_own(run):
+    """Modules under fresh_modules are new objects in every notebook; the build's own modules stay put."""
+    ids = "import analysis.present, pandas; print(id(analysis.present), id(pandas))"
+    a = outputs(run(ids))[0].split()
+    b = outputs(run(ids))[0].split()
+    assert a[0] != b[0] and a[1] == b[1]
+    assert sys.modules["analysis.build"] is build and sys.modules["analysis.inprocess"] is inprocess
+
+
+def test_a_failing_cell_is_recorded_and_the_next_notebook_runs(run):
+    """A cell error stops its notebook (papermill raises with the cell); the next notebook runs normally."""
+    with pytest.raises(PapermillExecutionError, match="ZeroDivisionError"):
+        run("x = 1", "1 / 0", "print('not reached')")
+    assert outputs(run("print('after')")) == ["after"]
+
+
+def test_inprocess_pages_equal_warm_kernel_pages(tmp_path):
+    """The same places built in this process (in-process engine) and on a warm kernel: the same bytes."""
+    places = ["jinjiang", "xinjin"]
+    a = build.build(SEED_REPORT, places=places, out=tmp_path / "a", workers=1, engine="inprocess")
+    b = build.build(SEED_REPORT, places=places, out=tmp_path / "b", workers=1, engine="kernel")
+    for name in ("index.html", "overview.html", "jinjiang.html", "xinjin.html", "metrics.csv", "findings.csv"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    assert "in-process" in (a / "build-log.txt").read_text(encoding="utf-8")
+    assert "warm kernel" in (b / "build-log.txt").read_text(encoding="utf-8")
