@@ -1,4 +1,4 @@
-"""A stand-in for ``analysis.assessment.assess`` with the agreed interface (OWNERSHIP.md), built from the
+"""A stand-in for ``analysis.assessment.assess`` with its interface (the same attributes and columns), built from the
 consistency findings (their ids, quotes and places; plain wording): lets the page blocks be tested on their
 own, with hostile text where a test puts it."""
 

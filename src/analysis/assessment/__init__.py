@@ -137,7 +137,7 @@ def issue_ids(report: Report, profile: str = "default") -> list[str]:
 
 
 def assess(report: Report, profile: str = "default") -> Assessment:
-    """The assessment of a report: ranked issues, open questions, targets and budget (see OWNERSHIP/docs).
+    """The assessment of a report: ranked issues, open questions, targets and budget (docs/assessment.md).
 
     ``issues`` columns: issue_id, rank, severity ('high'|'medium'|'low'), kind, title_zh/en, explanation_zh/en,
     impact_zh/en, question_zh/en, materiality (float), materiality_zh/en, finding_ids (';'), figure_ids (';'),

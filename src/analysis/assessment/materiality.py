@@ -465,7 +465,8 @@ def _list_count(cause: Cause, ctx: Context) -> Measure:
     if n > hi:
         gap = (n - hi) / hi if hi else math.inf
     else:
-        gap = (lo - n) / n if n else math.inf
+        # no item transcribed: the list is missing from the data, not a conflict of the report's (0)
+        gap = (lo - n) / n if n else 0.0
     m = Measure(gap, "gap", gap=gap)
     m.data.update({"figure": f, "listed": n, "list": lists.iloc[0].to_dict() if len(lists) else {}})
     m.headlines = headlines_of(ctx, {fid})

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.assessment.numbers import num
+from analysis.assessment.numbers import num, section_text
 
 LANGS = ("zh", "en")
 
@@ -35,7 +35,7 @@ _T = {
         "execution {ep} (printed) / {er} (lines)",
         "correction": "Likely correction: {why}",
         "line": "  {name} {var} yuan ({pct}) — {ex}",
-        "explained": "explained in section {section}: 「{quote}」",
+        "explained": "explained in {section}: 「{quote}」",
         "unexplained": "the report gives no explanation",
         "not_needed": "no explanation needed under the profile",
         "targets": "Targets:",
@@ -82,7 +82,8 @@ def summary_text(a, report, lang: str) -> str:
             lines.append(t["correction"].format(why=b["correction"][f"why_{lang}"]))
         for line in b["lines_needing_explanation"]:
             if line["explained"]:
-                ex = t["explained"].format(section=line["section"], quote=line["explanation_quote"])
+                where = section_text(line["section"], lang) if line["section"] else ""
+                ex = t["explained"].format(section=where, quote=line["explanation_quote"])
             else:
                 ex = t["unexplained"]
             if not line.get("needs_explanation", True):

@@ -41,6 +41,7 @@ WARM_IMPORTS = (
     "matplotlib.figure",
     "pandera.pandas",
     "IPython.display",
+    "analysis.assessment",
     "analysis.checks",
     "analysis.load",
     "analysis.parameters",
