@@ -88,7 +88,7 @@ def _check_quotes(report: Report, rel_folder: str, skip: dict[str, set[int]]) ->
                     continue  # an empty or unparsable section cell, reported already
                 key, where = None, "the source text"
             elif section_key(section) not in keys:
-                shown = ", ".join(sorted(keys))
+                shown = ", ".join(s.key for s in sections)  # in the order of the source
                 problems.append(Problem(rel, i + 2, "section", f"a section of the source ({_clip(shown, 200)})",
                                         repr(section), kind="section not in source"))
                 continue
@@ -408,7 +408,7 @@ def validate_report(folder: str | Path, *, completeness: bool = False, limit: in
         problems.append(Problem(f"{rel_folder}/report.toml", None, "grant_figure_id", "a figure id of figures.csv",
                                 repr(grant)))
     if source_ok:
-        skip = _flagged(problems, rel_folder, ("quote", "section", "value", "value_max", "is_derived", "note")
+        skip = _flagged(problems, rel_folder, ("quote", "value", "value_max", "is_derived", "note")
                         + transcription.BUDGET_VALUE_COLUMNS)
         for name, columns in (("figures", transcription.FIGURE_VALUE_COLUMNS),
                               ("budget", transcription.BUDGET_VALUE_COLUMNS)):
