@@ -39,8 +39,8 @@ def plain(text, lang: str) -> str:
 
     >>> plain("target in person_times, achieved in persons", "en")
     'target in person-times, achieved in persons'
-    >>> plain("Section 一.2 and section 五.1.1) differ; 「多出了1100多元」 stays", "en")
-    'Section 1.2 and section 5.1.1 differ; 「多出了1100多元」 stays'
+    >>> plain("Section 一.2 and section 五.1.1) differ; 「多出了800多元」 stays", "en")
+    'Section 1.2 and section 5.1.1 differ; 「多出了800多元」 stays'
     """
     if _missing(text):
         return MISSING
