@@ -132,7 +132,7 @@ def test_the_typo_is_one_issue_and_a_changed_digit(issues):
     typo = _one(issues, "budget_arithmetic")
     assert len(typo["finding_ids"].split(";")) == 4
     assert "14,350" in typo["title_zh"] and "14,850" in typo["title_zh"]
-    assert "误印为" in typo["explanation_zh"] and "颠倒" not in typo["explanation_zh"]
+    assert "数字 8 误为 3" in typo["explanation_zh"] and "颠倒" not in typo["explanation_zh"]
     assert "an 8 printed as 3" in typo["explanation_en"]
     assert "14,350" in typo["question_en"] and "14,850" in typo["question_en"]
     assert typo["materiality"] == pytest.approx(500 / 2000)  # 500 yuan against 10 % of a 20,000 grant

@@ -19,9 +19,15 @@ Microsoft YaHei, ...) must have drawn at least as many glyphs as the node has Ha
 character drawn by a non-CJK font (or by no font, i.e. tofu) fails. Chromium asks fontconfig, so this checks
 the page's font stack against the fonts really installed, which is what a reader sees (checked by hand:
 with FONTCONFIG_FILE limited to DejaVu, Chromium draws tofu and reports "DejaVu Math TeX Gyre" for the h1,
-which this test rejects). Charts are PNGs drawn
-by matplotlib: their glyphs are checked by tests/test_plots.py, so here a chart only has to carry alt text
-and to have decoded (naturalWidth > 0).
+which this test rejects). Charts are inline SVG with their text kept as text, so a chart's Chinese text
+is probed the same way (the reader's CJK font must draw it), each chart must have a text alternative
+(aria-label of its figure), and every chart text must be drawn at 11 CSS px or more on the 390 px phone.
+
+Funder pages (issue 13): the overview's summary (id="summary") lies within the first screen at both widths; no
+visible text (folded <details> are not rendered) shows a figure id, a column name, a unit id or a check id; at
+390 px the budget table's what / planned / actual / variance / % cells are inside the screen; every page links
+back to the index and the overview; the one file to share (<report-id>.html) has every link resolving inside
+it and unique ids; the overview prints to an A4 PDF in its own process.
 
 Layout. At both widths the page body must not scroll sideways, a table wider than the viewport must sit in a
 box that scrolls (overflow-x auto/scroll), charts must shrink to the viewport, and no table column may squeeze

@@ -194,7 +194,7 @@ def test_no_cjk_font_is_a_clear_error(monkeypatch):
         "ttflist",
         [f for f in font_manager.fontManager.ttflist if f.name not in plots.PREFERRED_FONTS],
     )
-    monkeypatch.setattr(plots, "FONT_DIRS", ())
+    monkeypatch.setattr(plots.fonts, "FONT_DIRS", ())
     plots.cjk_font.cache_clear()
     try:
         with pytest.raises(plots.FontMissingError, match="fonts-noto-cjk"):

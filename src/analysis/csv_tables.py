@@ -49,8 +49,8 @@ def decode(raw: bytes) -> tuple[str, str]:
 def parse_number(cell: str) -> float:
     """Parse a number cell. Full-width digits and thousands separators are accepted; 万, units and text are not.
 
-    >>> parse_number("30,049.5"), parse_number("１２３４"), parse_number("-1687.5")
-    (30049.5, 1234.0, -1687.5)
+    >>> parse_number("41,207.5"), parse_number("１２３４"), parse_number("-815.5")
+    (41207.5, 1234.0, -815.5)
     >>> parse_number("1,5")
     Traceback (most recent call last):
     ...

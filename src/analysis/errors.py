@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 #: At most this many lines per file and kind of problem; the rest are counted in one line (see :func:`bounded`).
 PROBLEM_LIMIT = 20
@@ -43,7 +43,7 @@ class Problem:
     column: str | None
     expected: str
     found: str
-    kind: str | None = None
+    kind: str | None = field(default=None, compare=False)  # for grouping only: equal problems read the same
     row_label: str = "row"
     column_label: str = "column"
 

@@ -88,7 +88,7 @@ def _check_quotes(report: Report, rel_folder: str, skip: dict[str, set[int]]) ->
                     continue  # an empty or unparsable section cell, reported already
                 key, where = None, "the source text"
             elif section_key(section) not in keys:
-                shown = ", ".join(sorted(keys))
+                shown = ", ".join(s.key for s in sections)  # in the order of the source
                 problems.append(Problem(rel, i + 2, "section", f"a section of the source ({_clip(shown, 200)})",
                                         repr(section), kind="section not in source"))
                 continue
@@ -199,38 +199,17 @@ def _check_dates(report: Report, rel_folder: str) -> list[Problem]:
     return problems
 
 
-_TOKEN = re.compile(r"\s*(?:(?P<fig>F\d{3,})|(?P<cell>budget\.[a-z0-9_-]+\.[a-z_]+)|(?P<num>\d+(?:\.\d+)?)|"
-                    r"(?P<op>[+-]))")
-
-
 def parse_expression(expr: str) -> list[tuple[str, str]]:
-    """Split a rule side into signed terms: ``[('+', 'F001'), ('-', 'budget.masks.actual_yuan')]``.
+    """Split a rule side that only adds and subtracts into signed terms (:mod:`analysis.expressions` reads any
+    rule side; this is its view of a sum). ValueError for text that is not an expression or not a sum.
 
     >>> parse_expression("F041 + F042 - budget.masks.actual_yuan")
     [('+', 'F041'), ('+', 'F042'), ('-', 'budget.masks.actual_yuan')]
     """
-    terms, pos, sign = [], 0, "+"
-    expect_term = True
-    while pos < len(expr):
-        if expr[pos:].strip() == "":
-            break
-        m = _TOKEN.match(expr, pos)
-        if not m:
-            raise ValueError(f"cannot read {expr[pos:].strip()!r}")
-        pos = m.end()
-        if m.group("op"):
-            if not expect_term:
-                sign, expect_term = m.group("op"), True
-            elif m.group("op") == "-":
-                sign = "-" if sign == "+" else "+"
-            continue
-        if not expect_term:
-            raise ValueError(f"an operator is missing before {m.group(0).strip()!r}")
-        terms.append((sign, m.group(0).strip()))
-        sign, expect_term = "+", False
-    if not terms or expect_term:
-        raise ValueError("an expression ends with an operator or is empty")
-    return terms
+    terms = expressions.linear_terms(expressions.parse(expr))
+    if terms is None:
+        raise ValueError(f"{expr!r} multiplies, divides or takes a percentage: not a sum of terms")
+    return [("+" if coef > 0 else "-", term) for coef, term in terms]
 
 
 def _check_output_lines(report: Report, rel_folder: str) -> list[Problem]:
@@ -429,7 +408,7 @@ def validate_report(folder: str | Path, *, completeness: bool = False, limit: in
         problems.append(Problem(f"{rel_folder}/report.toml", None, "grant_figure_id", "a figure id of figures.csv",
                                 repr(grant)))
     if source_ok:
-        skip = _flagged(problems, rel_folder, ("quote", "section", "value", "value_max", "is_derived", "note")
+        skip = _flagged(problems, rel_folder, ("quote", "value", "value_max", "is_derived", "note")
                         + transcription.BUDGET_VALUE_COLUMNS)
         for name, columns in (("figures", transcription.FIGURE_VALUE_COLUMNS),
                               ("budget", transcription.BUDGET_VALUE_COLUMNS)):

@@ -16,8 +16,8 @@ from analysis.errors import Problem
 def number(value: float) -> str:
     """A value as a person would write it: no trailing ``.0``, no exponent.
 
-    >>> number(12000.0), number(19678.5), number(-1687.5), number(0.1 + 0.2)
-    ('12000', '19678.5', '-1687.5', '0.3')
+    >>> number(12000.0), number(24315.5), number(-815.5), number(0.1 + 0.2)
+    ('12000', '24315.5', '-815.5', '0.3')
     """
     text = f"{value:.10f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text

@@ -22,6 +22,8 @@ def test_grant_differs_from_budget_total():
     out = c.run_checks(report)
     assert ids(out) == {"budget_grant": "error"}
     assert "35000 yuan" in one(out, "budget_grant")["message_en"]
+    assert "budget table's total budget of 30000 yuan" in one(out, "budget_grant")["message_en"]
+    assert "预算表的预算合计 30000 元" in one(out, "budget_grant")["message_zh"]
 
 
 def test_rule_restating_a_generic_check_is_reported_once():

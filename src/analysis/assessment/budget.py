@@ -285,7 +285,7 @@ def slip_text(c) -> tuple[str, str]:
         return f"{parts[1]} 与 {parts[3]} 两位数字颠倒", f"digits {parts[1]} and {parts[3]} transposed"
     if c.kind == "change":
         article = "an" if parts[4] == "8" else "a"
-        return f"数字 {parts[4]} 误印为 {parts[1]}", f"{article} {parts[4]} printed as {parts[1]}"
+        return f"数字 {parts[4]} 误为 {parts[1]}", f"{article} {parts[4]} printed as {parts[1]}"
     if c.kind == "insert":
         return f"漏印了数字 {parts[1]}", f"a digit {parts[1]} left out"
     return f"多印了数字 {parts[1]}", f"an extra digit {parts[1]}"

@@ -48,6 +48,7 @@ WARM_IMPORTS = (
     "analysis.metrics",
     "analysis.plots",
     "analysis.present",
+    "analysis.assessment",
 )
 FRESH_MODULES = ("analysis",)
 

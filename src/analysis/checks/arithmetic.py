@@ -154,7 +154,7 @@ def _identity_message(ident: Identity, values: Values, names: dict[str, tuple[st
             ),
         )
     grant = ident.terms[0][1]
-    table = -sum(cell(t) for c, t in ident.terms[1:])
+    table = sum(cell(t) for _, t in ident.terms[1:])  # the budget cells, as printed
     return (
         (
             f"报告开头的项目预算（{grant}：{values.text(grant, 'zh')} 元）"

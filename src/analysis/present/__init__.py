@@ -5,7 +5,11 @@
 - :mod:`~analysis.present.formats`: numbers, percentages, dates, values with 约 / ≈, unit words;
 - :mod:`~analysis.present.render`: the Jinja2 section templates (templates/closeout/sections, autoescape),
   tables, charts, ``show``;
-- :mod:`~analysis.present.blocks`: page blocks of the figures (targets, budget, cost, districts …);
+- :mod:`~analysis.present.words`: data wording made plain (unit ids as words, section numbers in digits);
+- :mod:`~analysis.present.blocks`: page frame and districts (navigation, title, contents, caveats …);
+- :mod:`~analysis.present.tables`: the key tables (targets, budget, cost, intensity, reach, timeline);
+- :mod:`~analysis.present.site`: the funder index, the one file to share, the Excel workbook;
+- :mod:`~analysis.present.pdf`: the overview printed to A4 by headless Chromium;
 - :mod:`~analysis.present.issues`: the assessment on the page (summary, issue cards, questions).
 
 This package never imports ``analysis.plots`` (a chart renders itself), so plots can use it freely.
@@ -13,38 +17,24 @@ The names below are the ones notebooks, build and tests use.
 """
 
 from analysis.present.blocks import (
-    attainment_table,
-    budget_block,
-    budget_facts,
-    budget_lines,
-    budget_table,
-    cell_name,
     completeness_table,
-    cost_table,
     district_headline,
     district_intro,
     district_links,
-    figure_sections,
     figures_table,
     footer,
-    intensity_table,
     mentions,
     named_in_source,
     nav,
     not_reported_list,
     page_caveats,
     places_table,
-    plain,
-    quote_sections,
-    reach_table,
     reported_districts,
     share_table,
     silent_districts,
     silent_districts_line,
-    timeline_table,
     title_block,
     toc,
-    units_differ,
 )
 from analysis.present.formats import (
     MISSING,
@@ -104,6 +94,24 @@ from analysis.present.labels import (
     team_labels,
 )
 from analysis.present.render import chart, para, render, section, show, source_text, table, tag, tech_details
+from analysis.present.tables import (
+    attainment_table,
+    budget_block,
+    budget_facts,
+    budget_lines,
+    budget_table,
+    cell_name,
+    cost_table,
+    intensity_table,
+    reach_table,
+    timeline_table,
+    units_differ,
+)
+from analysis.present.words import (
+    figure_sections,
+    plain,
+    quote_sections,
+)
 
 __all__ = [
     "DEFAULT_PROFILE",

@@ -49,8 +49,8 @@ def esc(value) -> str:
 def fmt_number(value, lang: str = "zh", digits: int = 2) -> str:
     """A number with thousands separators and at most ``digits`` decimals, trailing zeros dropped.
 
-    >>> fmt_number(52444.0), fmt_number(19678.5), fmt_number(2.345, digits=1), fmt_number(None)
-    ('52,444', '19,678.5', '2.3', '—')
+    >>> fmt_number(36218.0), fmt_number(24315.5), fmt_number(2.345, digits=1), fmt_number(None)
+    ('36,218', '24,315.5', '2.3', '—')
     """
     if _missing(value):
         return MISSING

@@ -7,7 +7,6 @@ from __future__ import annotations
 import pandas as pd
 from markupsafe import Markup
 
-from analysis.present.blocks import budget_facts, plain, units_differ
 from analysis.present.formats import (
     MISSING,
     _missing,
@@ -19,6 +18,8 @@ from analysis.present.formats import (
 )
 from analysis.present.labels import has_label, localized_value, place_subtree, section_name, t
 from analysis.present.render import render, tech_details
+from analysis.present.tables import budget_facts, units_differ
+from analysis.present.words import plain
 
 SEVERITIES = ("high", "medium", "low")
 

@@ -1,362 +1,31 @@
-"""Charts with Chinese labels: each is a function frame → Chart (Figure, alt text), rendered to deterministic
-SVG with the text kept as text (drawn by the reader's own CJK font, crisp at any zoom) or PNG.
-
-Chinese text needs a CJK font. :func:`cjk_font` looks, in this order, at the file named by the environment
-variable ``CLOSEOUT_CJK_FONT`` (``/path/to/font.ttc|otf|ttf``), at matplotlib's font list (Noto Sans CJK SC,
-Source Han Sans SC, WenQuanYi, Microsoft YaHei, PingFang SC …), and, when matplotlib's font cache is stale, at
-the font files under the usual font folders (``/usr/share/fonts`` etc.), which it adds to matplotlib. With
-none it
-raises :class:`FontMissingError`, which says what to install: ``sudo apt-get install fonts-noto-cjk``
-(Debian/Ubuntu; ``make fonts`` does it), ``brew install --cask font-noto-sans-cjk-sc`` (macOS), or set
-``CLOSEOUT_CJK_FONT``.
-
-Every chart has a title, its units, a source line ("来源：结项报告 第三部分") and alt text describing the
-data; the figures are plain :class:`matplotlib.figure.Figure` objects (never pyplot), so a notebook shows them
-only through ``present.chart`` (inline SVG, :func:`svg_text`) or :func:`png_bytes`. Neither carries a
-software tag or date, so the same data gives the same bytes. This module uses ``analysis.present`` for words
-and number formats; ``present`` never imports it (a :class:`Chart` renders itself).
-"""
+"""The charts: each a function frame → :class:`~analysis.plots.output.Chart` (figure, alt text) with a
+title, its units, a source line and alt text describing the data."""
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import io
 import math
-import os
-import re
-import textwrap
-from functools import cache
-from pathlib import Path
-from typing import NamedTuple
 
 import matplotlib
-import matplotlib.dates
 import matplotlib.ticker
 import pandas as pd
-from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 from analysis import present, units
-from analysis.errors import CloseoutError
-
-DPI = 110
-FONT_SIZE = 11
-MIN_FONT_SIZE = 9.5  # pt; drawn 288 pt wide, a 358 px column shows it at 11.8 CSS px
-LINESPACING = 1.45  # CJK glyphs fill their em box: lines of wrapped text need more than matplotlib's 1.2
-WIDTH_IN = 4.0  # 288 pt of SVG: on a 390 px phone every text is drawn at 11 CSS px or more
-PREFERRED_FONTS = (
-    "Noto Sans CJK SC",
-    "Source Han Sans SC",
-    "Source Han Sans CN",
-    "Noto Sans SC",
-    "WenQuanYi Zen Hei",
-    "WenQuanYi Micro Hei",
-    "Microsoft YaHei",
-    "PingFang SC",
-    "Hiragino Sans GB",
-    "Heiti SC",
-    "SimHei",
-    "Noto Sans CJK TC",
-    "Noto Sans CJK JP",
-    "Source Han Sans",
+from analysis.plots.fonts import COLORS, DPI, LINESPACING, MIN_FONT_SIZE, WIDTH_IN
+from analysis.plots.layout import (
+    _draw,
+    _empty,
+    _figure,
+    _finish,
+    _fit,
+    _label_column,
+    _left_margin,
+    _room,
+    _spaced,
+    _wrap,
+    source_line,
 )
-FONT_DIRS = (
-    "/usr/share/fonts",
-    "/usr/local/share/fonts",
-    "~/.local/share/fonts",
-    "~/.fonts",
-    "/Library/Fonts",
-    "/System/Library/Fonts",
-    "~/Library/Fonts",
-    "C:/Windows/Fonts",
-)
-_FONT_FILE_HINTS = (
-    "notosanscjk",
-    "notosanssc",
-    "sourcehansans",
-    "wqy",
-    "wenquanyi",
-    "msyh",
-    "pingfang",
-    "simhei",
-    "hiragino",
-)
-ENV_FONT = "CLOSEOUT_CJK_FONT"
-INSTALL_HINT = (
-    "install one, e.g. `sudo apt-get install fonts-noto-cjk` (Debian/Ubuntu, or `make fonts`), "
-    "`brew install --cask font-noto-sans-cjk-sc` (macOS), or set CLOSEOUT_CJK_FONT=/path/to/font.otf"
-)
-
-COLORS = {
-    "budget": "#9aa5b1",
-    "actual": "#1f5f8b",
-    "flag": "#c0392b",
-    "ok": "#1f5f8b",
-    "muted": "#c8ced6",
-    "reported": "#1f7a4d",
-    "not_reported": "#d9dde2",
-    "target": "#444444",
-}
-
-
-class FontMissingError(CloseoutError):
-    """No font with Chinese glyphs is available to matplotlib."""
-
-
-class Chart(NamedTuple):
-    """A chart: the matplotlib figure and its alt text (unpacks as ``fig, alt``)."""
-
-    figure: Figure
-    alt: str
-
-    def svg(self) -> str:
-        """The chart as inline SVG markup (:func:`svg_text`)."""
-        return svg_text(self.figure)
-
-
-def _font_name(path: Path) -> str:
-    font_manager.fontManager.addfont(str(path))
-    return font_manager.FontProperties(fname=str(path)).get_name()
-
-
-@cache
-def cjk_font() -> str:
-    """The family name of an installed CJK font (see the module docstring for the search order)."""
-    env = os.environ.get(ENV_FONT)
-    if env:
-        path = Path(env).expanduser()
-        if not path.is_file():
-            raise FontMissingError(f"{ENV_FONT}={env} is not a font file; unset it or {INSTALL_HINT}")
-        try:
-            return _font_name(path)
-        except (OSError, RuntimeError) as exc:
-            raise FontMissingError(
-                f"{ENV_FONT}={env} cannot be read as a font ({exc}); {INSTALL_HINT}"
-            ) from exc
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    for name in PREFERRED_FONTS:
-        if name in names:
-            return name
-    for folder in FONT_DIRS:  # matplotlib's font cache may predate the font's installation
-        root = Path(folder).expanduser()
-        if not root.is_dir():
-            continue
-        for path in sorted(root.rglob("*")):
-            if path.suffix.lower() in (".ttc", ".otf", ".ttf") and any(
-                h in path.name.lower().replace("-", "").replace("_", "") for h in _FONT_FILE_HINTS
-            ):
-                with contextlib.suppress(OSError, RuntimeError):
-                    font_manager.fontManager.addfont(str(path))
-        names = {f.name for f in font_manager.fontManager.ttflist}
-        for name in PREFERRED_FONTS:
-            if name in names:
-                return name
-    raise FontMissingError(f"no CJK font found for the charts' Chinese labels; {INSTALL_HINT}")
-
-
-def style() -> dict:
-    """The rcParams every chart is drawn and saved with."""
-    return {
-        "font.family": [cjk_font(), "DejaVu Sans"],
-        "font.size": FONT_SIZE,
-        "axes.unicode_minus": False,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "svg.hashsalt": "closeout",
-        "svg.fonttype": "none",  # text stays text: the reader's CJK font draws it
-        "path.simplify": True,
-        "text.parse_math": False,  # labels are data: "$5$" is text, never mathtext
-    }
-
-
-def png_bytes(fig: Figure) -> bytes:
-    """The figure as PNG bytes: fixed dpi, no software tag, no date (same figure → same bytes)."""
-    buf = io.BytesIO()
-    with matplotlib.rc_context(style()):
-        fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
-    return buf.getvalue()
-
-
-_SVG_ID = re.compile(r'\bid="([^"]+)"')
-
-
-def svg_text(fig: Figure) -> str:
-    """The figure as SVG markup for inlining in a page: text as text (``svg.fonttype = none``; the page's
-    stylesheet gives the font stack), no XML prolog, metadata, date or fixed size (it scales to its box, with
-    its viewBox), element ids prefixed by a hash of the chart so several charts share one page. Same figure →
-    same text."""
-    buf = io.StringIO()
-    with matplotlib.rc_context(style()):
-        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
-    text = buf.getvalue()
-    text = text[text.index("<svg") :]
-    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
-    text = re.sub(r'\s+xmlns(:xlink)?="[^"]*"', "", text)  # inline in HTML: the parser knows SVG
-    text = text.replace("<style type=\"text/css\">*{", "<style type=\"text/css\">.chart-svg *{")  # not the page
-    text = re.sub(r"font-family:[^;\"]*;?", "", text)
-    head_end = text.index(">") + 1
-    text = re.sub(r'\s(?:width|height)="[^"]*"', "", text[:head_end]) + text[head_end:]
-    prefix = "c" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8] + "-"
-    ids = set(_SVG_ID.findall(text))
-    for name in sorted(ids, key=len, reverse=True):
-        text = text.replace(f'id="{name}"', f'id="{prefix}{name}"')
-        text = text.replace(f"#{name})", f"#{prefix}{name})").replace(
-            f'href="#{name}"', f'href="#{prefix}{name}"'
-        )
-    text = re.sub(r"\n\s*", "\n", text)
-    return text.replace("<svg ", '<svg class="chart-svg" aria-hidden="true" focusable="false" ', 1).strip()
-
-
-def source_line(sections, lang: str) -> str:
-    """'来源：结项报告 第七节' / 'Source: completion report, section 七' for the sections a chart draws on."""
-    keys = sorted({present.section_key(s) for s in sections if isinstance(s, str) and s}, key=_section_order)
-    if not keys:
-        return present.t("chart.source_none", lang)
-    return present.t(
-        "chart.source",
-        lang,
-        sections=present.t("chart.section_sep", lang).join(present.section_name(k, lang) for k in keys),
-    )
-
-
-def _section_order(key: str) -> int:
-    return present.section_sort_key(key)[0]
-
-
-_NO_LINE_START = frozenset("，。、；：？！）」』》〉】,.;:?!)%")
-
-
-def _wrap(text: str, lang: str, width: int | None = None) -> str:
-    """``text`` in lines of at most ``width`` characters, as even as the same number of lines allows.
-
-    >>> print(_wrap("每名社工服务个案和困难群众", "zh"))
-    每名社工服务个
-    案和困难群众
-    >>> print(_wrap("协助社区入户和排查，10000 户次", "zh", 12))
-    协助社区入户和排查，
-    10000 户次
-    """
-    text = str(text)
-    width = width or (9 if lang == "zh" else 18)
-    lines = textwrap.wrap(text, width=width, break_long_words=True)
-    if len(lines) > 1:
-        even = textwrap.wrap(text, width=math.ceil(len(text) / len(lines)), break_long_words=True)
-        if len(even) == len(lines):
-            lines = even
-    for i in range(1, len(lines)):  # no line starts with closing punctuation (，。、) etc.)
-        while lines[i][:1] in _NO_LINE_START and len(lines[i]) > 1:
-            lines[i - 1], lines[i] = lines[i - 1] + lines[i][0], lines[i][1:]
-    return "\n".join(lines) or text
-
-
-def _text_width(text: str, fontsize: float) -> float:
-    """The estimated width of one line of text in inches (CJK characters are about twice as wide)."""
-    em = fontsize / 72 * 1.05
-    return sum(em if ord(c) > 0x2E80 else em / 2 for c in text)
-
-
-def _fit(text: str, fontsize: float = 9.5, width: float | None = None) -> str:
-    """``text`` with each line broken so it fits ``width`` inches (default: the chart's width), at spaces in
-    Latin text when it can.
-
-    >>> len(_fit("来源：结项报告" * 8, width=5.6).splitlines())
-    2
-    >>> print(_fit("来源：" + "第一部分、" * 9, width=5.6))
-    来源：第一部分、第一部分、第一部分、第一部分、第一部分、第一部分、第一部分、
-    第一部分、第一部分、
-    >>> _fit("short note")
-    'short note'
-    """
-    limit = (width or WIDTH_IN) - 0.2
-    out: list[str] = []
-    for line in text.split("\n"):
-        current = ""
-        for char in line:
-            if current and _text_width(current + char, fontsize) > limit:
-                cut = max(current.rfind(c) for c in " 、，；：")
-                if cut > len(current) * 0.6:  # break after a space or a list comma near the end
-                    out.append(current[: cut + 1].rstrip())
-                    current = current[cut + 1 :]
-                else:
-                    out.append(current)
-                    current = ""
-            current += char
-        out.append(current)
-    return "\n".join(out)
-
-
-def _figure(n_rows: int, *, min_height: float = 2.8, row: float = 0.5) -> Figure:
-    return Figure(figsize=(WIDTH_IN, max(min_height, 1.7 + row * n_rows)), dpi=DPI)
-
-
-def _left_margin(labels, lang: str) -> float:
-    """The share of the figure width the wrapped y labels need (CJK characters are about twice as wide)."""
-    longest = 0.0
-    for label in labels:
-        for line in _wrap(label, lang).split("\n"):
-            longest = max(longest, _text_width(line, FONT_SIZE))
-    return min(0.5, max(0.12, (longest + 0.25) / WIDTH_IN))
-
-
-def _room(values, texts, fontsize: float, left: float, floor: float = 0.0) -> float:
-    """The x limit that leaves room right of each bar for its value text (``fontsize`` pt) inside the axes
-    (from ``left`` to 0.9 of the chart width)."""
-    axis = (0.9 - left) * WIDTH_IN
-    need = floor
-    for v, text in zip(values, texts):
-        if v is None or (isinstance(v, float) and math.isnan(v)):
-            continue
-        free = axis - _text_width(f" {text}", fontsize) - 0.05
-        need = max(need, float(v) * axis / free if free > 0.2 else float(v) * 4)
-    return need or 1.0
-
-
-def _spaced(ax) -> None:
-    """Wrapped tick labels with room between their lines."""
-    for label in ax.get_yticklabels():
-        label.set_linespacing(LINESPACING)
-
-
-def _thousands(lang: str):
-    return matplotlib.ticker.FuncFormatter(lambda v, _p: present.fmt_number(v, lang))
-
-
-def _finish(
-    fig: Figure, ax, title: str, xlabel: str, source: str, note: str | None = None, left: float = 0.34, pad=20
-) -> None:
-    height = fig.get_figheight()
-    heading = _fit(title, 13.5)
-    fig.suptitle(heading, x=0.01, y=1 - 0.08 / height, fontsize=13.5, fontweight="bold", ha="left", va="top")
-    ax.set_xlabel(_fit(xlabel, FONT_SIZE, width=(0.9 - left) * WIDTH_IN))
-    ax.xaxis.set_major_formatter(_thousands("zh"))
-    footer = _fit(source if not note else f"{note}\n{source}")
-    fig.text(0.01, 0.01, footer, fontsize=9.5, color="#555555", ha="left", va="bottom", linespacing=LINESPACING)
-    lines = footer.count("\n") + 1
-    label_lines = ax.get_xlabel().count("\n")
-    bottom = (0.6 + 0.21 * lines + 0.2 * label_lines) / height
-    top = 1 - (0.55 + (pad - 20) / 72 + 0.24 * heading.count("\n")) / height
-    fig.subplots_adjust(left=left, right=0.9, top=top, bottom=bottom)
-
-
-def _empty(title: str, message: str, source: str) -> Figure:
-    fig = _figure(0, min_height=1.8)
-    ax = fig.add_subplot()
-    ax.set_axis_off()
-    ax.text(0.0, 0.5, message, transform=ax.transAxes, ha="left", va="center", color="#555555")
-    fig.suptitle(_fit(title, 13.5), x=0.01, y=0.97, fontsize=13.5, fontweight="bold", ha="left", va="top")
-    fig.text(0.01, 0.02, _fit(source), fontsize=9.5, color="#555555", ha="left", va="bottom", linespacing=LINESPACING)
-    return fig
-
-
-def _draw(build):
-    """Run a drawing function under the chart style (fonts are bound when the text is created)."""
-    with matplotlib.rc_context(style()):
-        return build()
-
-
-def _label_column(frame: pd.DataFrame, lang: str, base: str = "label") -> pd.Series:
-    return present.localized(frame, base, lang)
+from analysis.plots.output import Chart
 
 
 def hbar_chart(
@@ -787,7 +456,9 @@ def timeline_chart(over_time: pd.DataFrame, lang: str, report=None, max_series: 
             fontweight="bold",
         )
         footer = _fit(f"{present.t('chart.timeline.note', lang)}\n{source}")
-        fig.text(0.01, 0.01, footer, fontsize=9.5, color="#555555", ha="left", va="bottom", linespacing=LINESPACING)
+        fig.text(
+            0.01, 0.01, footer, fontsize=9.5, color="#555555", ha="left", va="bottom", linespacing=LINESPACING
+        )
         height = fig.get_figheight()
         first_row_lines = max(ax.get_title(loc="left").count("\n") + 1 for ax in axes[:ncols])
         fig.subplots_adjust(
