@@ -58,11 +58,13 @@ def main(argv: list[str] | None = None) -> int:
     _quiet()
     started = time.perf_counter()
     sys.path.insert(0, str(ROOT / "src"))
-    from analysis import present
+    from analysis import build, present
     from analysis.load import load_report
 
     report = args.report.resolve()
-    places = args.places or present.district_ids(load_report(report))
+    # the pages `closeout build` makes (its plan: the districts it builds a page for)
+    jobs = build.plan(load_report(report), report, None, args.lang, present.check_profile(args.profile))
+    places = args.places or [job.name for job in jobs if job.kind == "district"]
     (args.out / "executed").mkdir(parents=True, exist_ok=True)
     common = {"report_dir": str(report), "lang": args.lang, "profile": args.profile}
     pages = [("overview", ROOT / "notebooks" / "overview.ipynb", common)] + [
