@@ -145,7 +145,7 @@ class DaskExecutor(Executor):
                     n_workers=self.workers,
                     threads_per_worker=1,
                     processes=True,
-                    dashboard_address=None,
+                    dashboard_address=":0",  # a free port: never clashes with another cluster on 8787
                     host="127.0.0.1",
                     silence_logs=logging.ERROR,
                 )
