@@ -153,8 +153,9 @@ def district_intro(
 
 
 def figures_table(figures: pd.DataFrame, lang: str, empty_text: str | None = None) -> Markup:
-    """Figures (``metrics.district_figures``): place, metric, the report's words, value as printed (约 when
-    approximate), kind, scope, cut-off date, section and quote; figure ids folded away."""
+    """Figures (``metrics.district_figures``): metric, value as printed (约 when approximate), place, the
+    report's words, kind, scope, cut-off date, section and quote; figure ids folded away. Stacked cards on a
+    phone, so the value never scrolls out of sight."""
     if figures.empty and empty_text:
         return para(empty_text, "empty")
     frame = figures.assign(
@@ -169,9 +170,9 @@ def figures_table(figures: pd.DataFrame, lang: str, empty_text: str | None = Non
         frame,
         [
             ("_metric", "col.metric", "text"),
+            ("value", "col.value", "value"),
             ("_place", "col.place", "text"),
             ("figure_label_zh", "col.label", "source"),
-            ("value", "col.value", "value"),
             ("qualifier", "col.qualifier", "qualifier"),
             ("_scope", "col.scope", "text"),
             ("cutoff_date", "col.cutoff_date", "date"),
@@ -180,6 +181,8 @@ def figures_table(figures: pd.DataFrame, lang: str, empty_text: str | None = Non
             ("figure_id", "col.figure_id", "ids"),
         ],
         lang,
+        cards=True,
+        name="figures",
     )
 
 
