@@ -393,12 +393,10 @@ def kill() -> None:
 atexit.register(shutdown)
 
 
-class WarmKernelEngine:
-    """papermill's nbclient engine, executing in this process's warm kernel (see the module docstring).
-
-    It implements papermill's engine interface (``papermill.engines.Engine``: execute_notebook, nb_kernel_name,
-    nb_language, execute_managed_notebook) by delegating to papermill's own code, without subclassing it at
-    import time (see the note on imports above)."""
+class PapermillEngineInterface:
+    """papermill's engine interface (``papermill.engines.Engine``: execute_notebook, nb_kernel_name, nb_language)
+    delegated to papermill's own code, without subclassing it at import time (see the note on imports above).
+    An engine adds ``execute_managed_notebook``."""
 
     @classmethod
     def execute_notebook(cls, nb, kernel_name, **kwargs):
@@ -418,6 +416,10 @@ class WarmKernelEngine:
         from papermill.utils import nb_language
 
         return nb_language(nb, language)
+
+
+class WarmKernelEngine(PapermillEngineInterface):
+    """papermill's nbclient engine, executing in this process's warm kernel (see the module docstring)."""
 
     @classmethod
     def execute_managed_notebook(

@@ -29,6 +29,8 @@ import time
 import traceback as tb
 from collections.abc import Iterable
 
+from analysis.engine import PapermillEngineInterface
+
 logger = logging.getLogger("papermill")
 
 ENGINE_NAME = "closeout-inprocess"
@@ -261,26 +263,8 @@ def _run_cell(sh, cell) -> bool:
     return error is None
 
 
-class InProcessEngine:
-    """papermill's engine interface (see :class:`analysis.engine.WarmKernelEngine`), cells run in-process."""
-
-    @classmethod
-    def execute_notebook(cls, nb, kernel_name, **kwargs):
-        from papermill.engines import Engine
-
-        return Engine.execute_notebook.__func__(cls, nb, kernel_name, **kwargs)
-
-    @classmethod
-    def nb_kernel_name(cls, nb, name=None):
-        from papermill.utils import nb_kernel_name
-
-        return nb_kernel_name(nb, name)
-
-    @classmethod
-    def nb_language(cls, nb, language=None):
-        from papermill.utils import nb_language
-
-        return nb_language(nb, language)
+class InProcessEngine(PapermillEngineInterface):
+    """papermill's engine interface (as :class:`analysis.engine.WarmKernelEngine`), cells run in-process."""
 
     @classmethod
     def execute_managed_notebook(cls, nb_man, kernel_name, warm_imports=(), fresh_modules=(), **kwargs):
