@@ -25,6 +25,19 @@ from conftest import ROOT, SEED_REPORT
 KERNEL = "python3"
 
 
+def write_notebook(path: Path, sources, params=()) -> Path:
+    """A notebook of code cells (``sources``) on the python3 kernel, with a parameters cell defaulting each of
+    ``params`` to None when there are any, written to ``path``."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    if params:
+        defaults = "".join(f"{name} = None\n" for name in params)
+        nb.cells.insert(0, nbformat.v4.new_code_cell(defaults, metadata={"tags": ["parameters"]}))
+    nbformat.write(nb, path)
+    return path
+
+
 @pytest.fixture
 def warm(tmp_path, monkeypatch):
     """Run notebooks in this process's warm kernel (in ``tmp_path``); the kernel is stopped afterwards."""
@@ -34,14 +47,7 @@ def warm(tmp_path, monkeypatch):
     counter = iter(range(1000))
 
     def run(*sources: str, fresh=("analysis",), imports=("pandas", "matplotlib"), recycle_after=0, **params):
-        nb = nbformat.v4.new_notebook()
-        nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python 3", "language": "python"}
-        nb.cells = [nbformat.v4.new_code_cell(source) for source in sources]
-        if params:
-            defaults = "".join(f"{name} = None\n" for name in params)
-            nb.cells.insert(0, nbformat.v4.new_code_cell(defaults, metadata={"tags": ["parameters"]}))
-        path = tmp_path / f"nb{next(counter)}.ipynb"
-        nbformat.write(nb, path)
+        path = write_notebook(tmp_path / f"nb{next(counter)}.ipynb", sources, params)
         return pm.execute_notebook(
             str(path),
             str(path.with_suffix(".out.ipynb")),

@@ -5,14 +5,13 @@ from __future__ import annotations
 import sys
 from importlib import metadata
 
-import nbformat
 import papermill as pm
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
 from analysis import build, inprocess
 from conftest import SEED_REPORT
-from test_engine import outputs
+from test_engine import outputs, write_notebook
 
 KERNEL = "python3"
 
@@ -25,14 +24,7 @@ def run(tmp_path, monkeypatch):
     counter = iter(range(1000))
 
     def execute(*sources: str, fresh=("analysis",), imports=("pandas", "matplotlib"), **params):
-        nb = nbformat.v4.new_notebook()
-        nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python 3", "language": "python"}
-        nb.cells = [nbformat.v4.new_code_cell(source) for source in sources]
-        if params:
-            defaults = "".join(f"{name} = None\n" for name in params)
-            nb.cells.insert(0, nbformat.v4.new_code_cell(defaults, metadata={"tags": ["parameters"]}))
-        path = tmp_path / f"nb{next(counter)}.ipynb"
-        nbformat.write(nb, path)
+        path = write_notebook(tmp_path / f"nb{next(counter)}.ipynb", sources, params)
         return pm.execute_notebook(
             str(path),
             str(path.with_suffix(".out.ipynb")),
