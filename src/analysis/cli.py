@@ -21,6 +21,7 @@ from analysis.errors import (
     ValidationError,
     describe_os_error,
 )
+from analysis.startup import skip_unused_imports
 
 
 def __getattr__(name: str):
@@ -177,6 +178,7 @@ def _plugins():
 
 
 def main(argv: list[str] | None = None) -> int:
+    skip_unused_imports()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

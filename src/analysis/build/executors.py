@@ -21,6 +21,7 @@ from pathlib import Path
 from analysis.build.plan import ROOT, Job, JobResult, _public
 from analysis.build.render import _leaks, _one_line, render_html, scrub_text
 from analysis.errors import describe_os_error
+from analysis.startup import skip_unused_imports
 
 KERNEL_NAME = "closeout-analysis"
 ATTEMPTS = 3
@@ -408,6 +409,7 @@ def _pool_worker_started(parent: int, engine_name: str) -> None:
 
 def warm_up(engine_name: str) -> None:
     """Import what a page needs and prepare the engine, before the first page arrives."""
+    skip_unused_imports()
     try:
         import papermill  # noqa: F401
 
