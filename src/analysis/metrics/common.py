@@ -176,15 +176,13 @@ def latest(figs: pd.DataFrame) -> str | None:
     the one that comes last in the report. None for no figures. (``figs`` as returned by :func:`figures`.)"""
     if figs.empty:
         return None
-    key = pd.DataFrame(
-        {
-            "dated": figs["cutoff_date"].notna().astype(int),
-            "date": figs["cutoff_date"].fillna(pd.Timestamp.min),
-            "order": figs["order"],
-        },
-        index=figs.index,
-    )
-    return key.sort_values(["dated", "date", "order"]).index[-1]
+    dates, orders = figs["cutoff_date"].tolist(), figs["order"].tolist()
+    return figs.index[max(range(len(orders)), key=lambda i: latest_key(dates[i], orders[i]))]
+
+
+def latest_key(date, order) -> tuple:
+    """Sort key of :func:`latest`: dated after undated, then by cut-off date, then by reading order."""
+    return (False, pd.Timestamp.min, order) if pd.isna(date) else (True, date, order)
 
 
 def preferred(figs: pd.DataFrame) -> str | None:

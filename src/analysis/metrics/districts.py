@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from analysis.load import Report
@@ -13,9 +14,8 @@ from analysis.metrics.common import (
     descendants,
     figures,
     join_ids,
-    latest,
+    latest_key,
     places,
-    preferred,
     reports_of_work,
     require_place,
     topmost,
@@ -156,43 +156,62 @@ def district_completeness(report: Report, place_id: str) -> pd.DataFrame:
     require_place(report, place_id)
     fig = reports_of_work(figures(report))
     subtree = set(descendants(report, place_id))
-    whole = fig[fig["place_id"].isna() & fig["scope"].isin(WHOLE_SCOPES)].sort_values("order")
-    local_all = fig[fig["place_id"].isin(subtree)]
+    # plain Python over the figures' columns: one pass, no DataFrame filter per metric (a page asks for every
+    # district's breakdown, and a report may have hundreds of places)
+    cols = {c: fig[c].tolist() for c in ("metric", "place_id", "scope", "unit", "value", "is_approximate",
+                                         "cutoff_date", "order", "metric_zh", "metric_en", "figure_id")}
+    ids = list(fig.index)
+    whole: dict[str, list[int]] = {}  # metric -> rows at project or organisation scope, in reading order
+    local: dict[str, list[int]] = {}  # metric -> rows of this place or a place below it
+    for i in sorted(range(len(ids)), key=cols["order"].__getitem__):
+        pid = cols["place_id"][i]
+        if pd.isna(pid):
+            if cols["scope"][i] in WHOLE_SCOPES:
+                whole.setdefault(cols["metric"][i], []).append(i)
+        elif pid in subtree:
+            local.setdefault(cols["metric"][i], []).append(i)
+
+    def newest(rows: list[int]) -> int:
+        return max(rows, key=lambda i: latest_key(cols["cutoff_date"][i], cols["order"][i]))
+
+    def same_unit(a, b) -> bool:  # as pandas compares: a missing unit equals nothing
+        return not (pd.isna(a) or pd.isna(b)) and a == b
+
     pl = places(report)
     rows = []
-    for metric in dict.fromkeys(whole["metric"]):
-        chosen = fig.loc[preferred(whole[whole["metric"] == metric])]
-        local = local_all[local_all["metric"] == metric]
-        if (local["unit"] == chosen["unit"]).any():
-            local = local[local["unit"] == chosen["unit"]]
+    for metric, candidates in whole.items():
+        c = next(newest(r) for scope in WHOLE_SCOPES if (r := [i for i in candidates if cols["scope"][i] == scope]))
+        mine = local.get(metric, [])
+        if any(same_unit(cols["unit"][i], cols["unit"][c]) for i in mine):
+            mine = [i for i in mine if same_unit(cols["unit"][i], cols["unit"][c])]
         used, note = [], ""
-        if len(local):
-            unit_local = local[local["unit"] == local.sort_values("order")["unit"].iloc[0]]
-            if place_id in set(unit_local["place_id"]):
-                used = [latest(unit_local[unit_local["place_id"] == place_id])]
+        if mine:
+            unit_rows = [i for i in mine if same_unit(cols["unit"][i], cols["unit"][mine[0]])]
+            if any(cols["place_id"][i] == place_id for i in unit_rows):
+                used = [newest([i for i in unit_rows if cols["place_id"][i] == place_id])]
             else:
-                tops = topmost(report, set(unit_local["place_id"]))
-                used = [latest(unit_local[unit_local["place_id"] == p]) for p in tops]
+                tops = topmost(report, {cols["place_id"][i] for i in unit_rows})
+                used = [newest([i for i in unit_rows if cols["place_id"][i] == p]) for p in tops]
                 names = "、".join(pl.loc[p, "name_zh"] for p in tops)
                 note = (
                     f"sum of the figures of {len(tops)} place(s) below: {names}"
                     if len(tops) > 1
                     else f"figure of {names}, a place below"
                 )
-        u = fig.loc[used]
+        values = np.asarray([cols["value"][i] for i in used], dtype=float)
         rows.append(
             {
                 "metric": metric,
-                "label_zh": chosen["metric_zh"],
-                "label_en": chosen["metric_en"],
-                "unit": chosen["unit"],
-                "project_value": chosen["value"],
-                "project_figure_id": chosen["figure_id"],
-                "place_value": u["value"].sum() if len(u) else math.nan,
-                "place_unit": u["unit"].iloc[0] if len(u) else None,
-                "status": "reported" if len(u) else "not reported",
-                "figure_ids": join_ids(u.index),
-                "is_approximate": bool(u["is_approximate"].any()) if len(u) else False,
+                "label_zh": cols["metric_zh"][c],
+                "label_en": cols["metric_en"][c],
+                "unit": cols["unit"][c],
+                "project_value": cols["value"][c],
+                "project_figure_id": cols["figure_id"][c],
+                "place_value": float(np.nansum(values)) if used else math.nan,
+                "place_unit": cols["unit"][used[0]] if used else None,
+                "status": "reported" if used else "not reported",
+                "figure_ids": join_ids(ids[i] for i in used),
+                "is_approximate": any(bool(cols["is_approximate"][i]) for i in used),
                 "note": note,
             }
         )
