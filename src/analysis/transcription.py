@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from analysis.errors import Problem
-from analysis.extract import account_for, extract_mentions
+from analysis.extract import account_for, extract_mentions, mention_records
 from analysis.sections import section_key, section_of
 from analysis.table_rules import number
 
@@ -43,17 +43,17 @@ def printed_numbers(quote: str) -> tuple[tuple[str, float], ...]:
     (('8-10', 8.0), ('8-10', 10.0), ('一万', 10000.0), ('-500', -500.0))
     """
     out = []
-    for m in extract_mentions(quote).itertuples(index=False):
-        if m.kind not in VALUE_KINDS:
+    for m in mention_records(quote):
+        if m["kind"] not in VALUE_KINDS:
             continue
-        text = m.text.strip()
-        start = quote.find(m.text)
-        value = m.value
+        text = m["text"].strip()
+        start = quote.find(m["text"])
+        value = float(m["value"])
         if value > 0 and start > 0 and quote[start - 1] in _MINUS and not text.startswith(tuple(_MINUS)):
             value, text = -value, quote[start - 1] + text
         out.append((text, value))
-        if not math.isnan(m.value_max):
-            out.append((text, m.value_max))
+        if not math.isnan(m["value_max"]):
+            out.append((text, float(m["value_max"])))
     return tuple(out)
 
 
