@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis import checks, metrics, snapshot
+from analysis.assessment import assess
 from analysis.load import load_report
 from conftest import SEED_REPORT
 
@@ -15,7 +16,9 @@ def snap(tmp_path, monkeypatch):
     """A snapshot of the seed report (default profile) named by CLOSEOUT_SNAPSHOT, as closeout build does."""
     report = load_report(SEED_REPORT)
     findings = checks.run_checks(report, "default")
-    monkeypatch.setenv(snapshot.ENV, str(snapshot.write(tmp_path / "snapshot.pickle", report, {"default": findings})))
+    assessed = {"default": assess(report, "default")}
+    path = snapshot.write(tmp_path / "snapshot.pickle", report, {"default": findings}, assessed)
+    monkeypatch.setenv(snapshot.ENV, str(path))
     monkeypatch.setattr(snapshot, "_loaded", {})
     return report, findings
 
@@ -37,6 +40,23 @@ def test_snapshot_findings_are_a_copy(snap):
     first = checks.run_checks(report, "default")
     first.loc[:, "severity"] = "changed"
     assert (checks.run_checks(report, "default")["severity"] != "changed").all()
+
+
+def test_pages_get_the_assessment_they_would_compute_and_a_copy_of_it(snap, monkeypatch):
+    """With the snapshot, assess returns what it computes without one; changing it changes no next call; another
+    profile is assessed afresh."""
+    report = load_report(SEED_REPORT)
+    cached = assess(report, "default")
+    assert snapshot.assessment_for(report, "eu") is None
+    assert assess(report, "eu").profile == "eu"
+    with monkeypatch.context() as m:
+        m.delenv(snapshot.ENV)
+        fresh = assess(load_report(SEED_REPORT), "default")
+    for name in ("issues", "questions", "targets"):
+        pd.testing.assert_frame_equal(getattr(cached, name), getattr(fresh, name))
+    assert cached.budget == fresh.budget
+    cached.issues.loc[:, "severity"] = "changed"
+    assert (assess(report, "default").issues["severity"] != "changed").all()
 
 
 def test_snapshot_is_used_only_for_its_folder_report_and_profile(snap, seed_copy):

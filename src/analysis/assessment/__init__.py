@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis import checks, metrics
+from analysis import checks, metrics, snapshot
 from analysis.assessment import budget as budget_mod
 from analysis.assessment.grouping import INFORMATION, group_findings
 from analysis.assessment.ids import unique_ids
@@ -142,8 +142,12 @@ def assess(report: Report, profile: str = "default") -> Assessment:
     ``issues`` columns: issue_id, rank, severity ('high'|'medium'|'low'), kind, title_zh/en, explanation_zh/en,
     impact_zh/en, question_zh/en, materiality (float), materiality_zh/en, finding_ids (';'), figure_ids (';'),
     place_ids (';'), quotes (list of str), evidence (list of dict), status, note, reviewer, review_date.
-    Ranked by severity, then information last, then materiality (largest first), then issue_id.
+    Ranked by severity, then information last, then materiality (largest first), then issue_id. Inside
+    ``closeout build`` the assessment computed once for the build's snapshot is returned (a copy).
     """
+    cached = snapshot.assessment_for(report, profile)
+    if cached is not None:
+        return cached
     causes, ids = _causes(report, profile)
     budget = budget_mod.budget_summary(report, profile)
     targets = target_table(report)

@@ -54,6 +54,7 @@ from analysis.build.publish import (
     VERSIONED,
     _owner_alive,
     _replace,
+    assess_once,
     data_files,
     headlines,
     index_page,
@@ -256,7 +257,9 @@ def prepare(
         (tmp / "executed").mkdir()
         checked = run_checks_once(report, profile)
         findings = {profile: checked["findings"]} if checked["findings"] is not None else {}
-        snapshot.write(scratch / "snapshot.pickle", report, findings)
+        checked["assessment"] = assess_once(report, profile, findings.get(profile))
+        assessed = {profile: checked["assessment"][0]} if checked["assessment"][0] is not None else {}
+        snapshot.write(scratch / "snapshot.pickle", report, findings, assessed)
         products = _Background(report_products, report, jobs, lang, profile, checked)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -73,11 +73,14 @@ def index_page(
     return _tidy(index_html(report, pages, assessment, lang, css, downloads))
 
 
-def assess_once(report, profile: str | None):
-    """``assess(report, profile)`` for the index and the workbook, or (None, note) when it fails."""
+def assess_once(report, profile: str | None, findings: pd.DataFrame | None = None):
+    """``assess(report, profile)`` for the snapshot, the index and the workbook, or (None, note) when it
+    fails. ``findings``: the checks' findings of that report and profile, when already computed."""
     try:
-        from analysis.assessment import assess
+        from analysis.assessment import assess, budget
 
+        if findings is not None:  # the assessment starts from the findings: do not run the checks twice
+            budget.memo(report, f"findings:{profile}", findings.copy)
         return assess(report, profile=profile), None
     except Exception as exc:  # noqa: BLE001 - the pages still build; the index says less
         return None, f"assessment failed: {type(exc).__name__}: {_one_line(exc)}"
@@ -233,7 +236,7 @@ def report_products(report, jobs: list[Job], lang: str, profile: str | None, che
 
     started = time.monotonic()
     out: dict = dict(checked)
-    out["assessment"], note = assess_once(report, profile)
+    out["assessment"], note = checked["assessment"] if "assessment" in checked else assess_once(report, profile)
     out["headlines"] = headlines(
         report, jobs, lang, profile, findings=out["findings"], assessment=out["assessment"]
     )
