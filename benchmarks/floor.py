@@ -6,8 +6,8 @@ Every page runs exactly what its notebook runs (the parameters cell, the paramet
 inject, then every code cell, each page in a fresh namespace), so the analysis and the charts are the same work
 as in a build, but there is no kernel, no papermill, no nbconvert and no index: the HTML fragments the notebook
 displays are joined into ``DIR/<page>.html``. Python and the modules are started and imported once; the report
-is validated and checked once and each page reads that snapshot, as in a build (``analysis.snapshot``). The
-difference between a build and this is what running notebooks costs.
+is validated, checked and assessed once and each page reads that snapshot, as in a build
+(``analysis.snapshot``). The difference between a build and this is what running notebooks costs.
 """
 
 from __future__ import annotations
@@ -64,7 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     # the data validated and checked once, as `closeout build` does (analysis.snapshot)
     checked = build.run_checks_once(report, profile)
     findings = {profile: checked["findings"]} if checked["findings"] is not None else {}
-    os.environ[snapshot.ENV] = str(snapshot.write(args.out / "snapshot.pickle", report, findings))
+    assessment, _ = build.assess_once(report, profile, findings.get(profile))
+    assessed = {profile: assessment} if assessment is not None else {}
+    os.environ[snapshot.ENV] = str(snapshot.write(args.out / "snapshot.pickle", report, findings, assessed))
     ready = time.perf_counter()
     for job in jobs:
         snapshot._loaded.clear()  # each page reads the snapshot, as each notebook does in a fresh session

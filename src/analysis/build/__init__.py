@@ -127,6 +127,7 @@ __all__ = [
     "render_html",
     "report_products",
     "run_checks_once",
+    "assess_once",
     "run_job",
     "scrub_text",
     "versions",
