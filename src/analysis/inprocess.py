@@ -219,10 +219,11 @@ def run_cells(nb_man, cwd: str, imports: Iterable[str], fresh: Iterable[str]) ->
     with _lock:
         sh = shell(imports, fresh)
         saved = _saved_state()
+        _warm["fresh"] = tuple(fresh)  # this call's fresh modules, whatever the shell was warmed with
         with _host_modules(_warm["fresh"]), contextlib.ExitStack() as stack:
             stack.callback(_restore_state, saved)
-            # reset to *this* call's environment and path (a build process runs one build after another)
-            _warm["module"]._state.update(environ=dict(os.environ), path=list(sys.path))
+            # reset to *this* call's environment, path and fresh modules (a process runs one build after another)
+            _warm["module"]._state.update(environ=dict(os.environ), path=list(sys.path), fresh=_warm["fresh"])
             _with_kept(lambda: _warm["module"].reset(cwd))
             sh.execution_count = 1
             sys.modules["__main__"] = sh.user_module  # as in a kernel, while the notebook runs

@@ -33,8 +33,11 @@ ENGINE = "closeout-warm"
 # The in-process engine (analysis/inprocess.py): no kernel; used where the process runs only notebooks.
 INPROCESS = "closeout-inprocess"
 
-# Imported once per kernel (the notebooks import them); the ones under FRESH_MODULES are imported afresh by
-# every notebook, so no module-level state of the package (caches, globals) passes from one page to the next.
+# Imported once per kernel or in-process shell (the notebooks import them). Modules under FRESH_MODULES would
+# be imported afresh by every notebook; none are: re-importing the package cost ~20 % of a page's CPU. What a
+# page could change and pass on is its data, and every page unpickles its own copy of the report
+# (analysis.snapshot); the package keeps no mutable state between calls but pure caches, and the order of pages
+# does not change a byte of any page (tests/test_build.py, test_isolation.py).
 WARM_IMPORTS = (
     "pandas",
     "numpy",
@@ -51,7 +54,7 @@ WARM_IMPORTS = (
     "analysis.present",
     "analysis.assessment",
 )
-FRESH_MODULES = ("analysis",)
+FRESH_MODULES: tuple[str, ...] = ()
 
 # Failures of a kernel *start* that papermill/jupyter_client hit when several kernels start at once.
 _KERNEL_START_FAILURES = re.compile(

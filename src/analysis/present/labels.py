@@ -7,9 +7,11 @@ import csv
 import io
 import os
 import re
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 
 import pandas as pd
 
@@ -25,10 +27,16 @@ _NUMERALS = {"零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 
 
 
 @cache
-def labels() -> dict[str, dict[str, str]]:
-    """UI strings from resources/labels.csv: key → {'zh': …, 'en': …}."""
+def labels() -> Mapping[str, Mapping[str, str]]:
+    """UI strings from resources/labels.csv: key → {'zh': …, 'en': …} (read-only: the pages of a build share it).
+
+    >>> labels()["status.not_reported"]["en"]
+    'not reported'
+    """
     text = resources.files("analysis").joinpath("resources/labels.csv").read_text(encoding="utf-8")
-    return {row["key"]: {"zh": row["zh"], "en": row["en"]} for row in csv.DictReader(io.StringIO(text))}
+    return MappingProxyType({
+        row["key"]: MappingProxyType({"zh": row["zh"], "en": row["en"]}) for row in csv.DictReader(io.StringIO(text))
+    })
 
 
 def check_lang(lang: str) -> str:
