@@ -70,7 +70,9 @@ def _shell_class():
         """An InteractiveShell that records outputs the way a kernel reports them to nbclient."""
 
         def __init__(self):
-            super().__init__(display_pub_class=Publisher, displayhook_class=Hook, colors="nocolor")
+            # no output cache (_1, Out …: no notebook of a build reads them): IPython's reset then skips its
+            # own garbage collection, and the engine's reset collects once per page
+            super().__init__(display_pub_class=Publisher, displayhook_class=Hook, colors="nocolor", cache_size=0)
             self.outputs: list = []
 
         def collect(self, output_type, **content):
@@ -238,8 +240,8 @@ def run_cells(nb_man, cwd: str, imports: Iterable[str], fresh: Iterable[str]) ->
                         break
                 finally:
                     nb_man.cell_complete(nb_man.nb.cells[index], cell_index=index)
-            with contextlib.suppress(Exception):
-                _with_kept(lambda: sh.reset(new_session=True))
+            # the namespace is cleared by the next notebook's reset, not now: one reset (and one garbage
+            # collection) a page
 
 
 def _run_cell(sh, cell) -> bool:
