@@ -79,12 +79,38 @@ def clean_notebook(nb):
 _EXPORTERS: dict[int, object] = {}
 
 
+def _page_exporter_class():
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class PageExporter(HTMLExporter):
+        """nbconvert's HTML exporter without the pass that re-parses every page with BeautifulSoup (a third of
+        the cost of rendering a page) to add ``tabindex="0"`` to the cells' input and output wrappers and a
+        placeholder ``alt`` to images without one. A funder's page has no input cells, its outputs are not
+        controls (WCAG: focus is for interactive content) and it has no ``<img>`` (charts are inline SVG, and
+        tests/test_build.py checks that every page has none)."""
+
+        def from_notebook_node(self, nb, resources=None, **kw):
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            highlight_code = self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            resources = self._init_resources(resources)
+            filter_data_type = WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources
+            )
+            self.register_filter("highlight_code", highlight_code)
+            self.register_filter("filter_data_type", filter_data_type)
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return PageExporter
+
+
 def exporter():
     """The nbconvert HTML exporter with the closeout template: no input, no prompts, no anchor links."""
-    from nbconvert import HTMLExporter
-
     templates = resources.files("analysis").joinpath("templates")
-    return HTMLExporter(
+    return _page_exporter_class()(
         template_name=TEMPLATE_NAME,
         extra_template_basedirs=[str(templates)],
         exclude_input=True,
