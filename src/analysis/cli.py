@@ -7,8 +7,7 @@ import importlib
 import sys
 import unicodedata
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from analysis import __version__
 from analysis.errors import (
@@ -22,6 +21,9 @@ from analysis.errors import (
     describe_os_error,
 )
 from analysis.startup import skip_unused_imports
+
+if TYPE_CHECKING:  # pandas is imported where a frame is printed: `import analysis.cli` stays light, so that
+    import pandas as pd  # a Ctrl-C right after the command starts is handled by main(), not a traceback
 
 
 def __getattr__(name: str):
@@ -52,6 +54,8 @@ def _width(text: str) -> int:
 
 
 def _cell(value, limit: int = 60) -> str:
+    import pandas as pd
+
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     text = f"{value:.6g}" if isinstance(value, float) else str(value)
@@ -64,11 +68,14 @@ def _cell(value, limit: int = 60) -> str:
 def format_table(frame: pd.DataFrame) -> str:
     """An aligned plain-text table: text left, numbers right, wide (CJK) characters counted as two columns.
 
+    >>> import pandas as pd
     >>> print(format_table(pd.DataFrame({"id": ["F1", "F22"], "名称": ["入户", "电话核查"], "value": [1.5, 20.0]})))
     id   名称      value
     F1   入户        1.5
     F22  电话核查     20
     """
+    import pandas as pd
+
     cells = [[_cell(v) for v in row] for row in frame.itertuples(index=False)]
     numeric = [pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
                for c in frame.columns]
@@ -179,9 +186,8 @@ def _plugins():
 
 def main(argv: list[str] | None = None) -> int:
     skip_unused_imports()
-    parser = build_parser()
-    args = parser.parse_args(argv)
     try:
+        args = build_parser().parse_args(argv)
         return args.func(args)
     except CloseoutError as exc:
         for line in exc.lines():

@@ -16,6 +16,7 @@ import re
 import sys
 import threading
 import time
+from multiprocessing import forkserver
 from pathlib import Path
 
 from analysis.build.plan import ROOT, Job, JobResult, _public
@@ -327,40 +328,76 @@ class PoolExecutor(Executor):
         self.workers = workers
         self.engine_name = engine_name or INPROCESS
         self.pool = None
+        self._starting: threading.Thread | None = None
+        # waited on instead of joining the thread: a join() cut short by Ctrl-C marks the thread stopped
+        # while it still runs (Python 3.11), and the pool it was starting would be torn down half-born
+        self._start_done = threading.Event()
+        self._start_error: BaseException | None = None
 
     def describe(self) -> str:
         how = "in-process" if self.engine_name == INPROCESS else "warm kernels"
         return f"local pool, workers {self.workers} ({how})"
 
     def start(self) -> None:
-        ctx = multiprocessing.get_context("spawn")
-        # the workers hash strings as the kernels do (the kernel spec's PYTHONHASHSEED)
-        saved = {key: os.environ.get(key) for key in WORKER_ENV}
-        os.environ.update(WORKER_ENV)
+        """Start the workers in the background: this returns at once, while the fork server imports what a
+        page needs (and the build validates its reports meanwhile)."""
+        if self.pool is not None or self._starting is not None:
+            return
+        ctx = _context()
+        # the workers hash strings as the kernels do (the kernel spec's PYTHONHASHSEED): the fork server is
+        # started now (it forks every worker of this process) with that environment; each worker then takes
+        # this process's environment as it is now, as a spawned one would
+        env = {**os.environ, **WORKER_ENV}
+        if ctx.get_start_method() == "forkserver":
+            saved = dict(os.environ)
+            os.environ.update(WORKER_ENV)
+            try:
+                forkserver.ensure_running()
+            finally:
+                os.environ.clear()
+                os.environ.update(saved)
+        self._start_done.clear()
+        self._starting = threading.Thread(target=self._start_pool, args=(ctx, env), daemon=True,
+                                          name="closeout-pool-start")
+        self._starting.start()
+
+    def _start_pool(self, ctx, env: dict) -> None:
         try:
-            self.pool = cf.ProcessPoolExecutor(
+            pool = cf.ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=ctx,
                 initializer=_pool_worker_started,
-                initargs=(os.getpid(), self.engine_name),
+                initargs=(os.getpid(), self.engine_name, env),
             )
-            for _ in range(self.workers):  # spawns every worker now: each warms up in its initializer
-                self.pool.submit(_ready)
+            for _ in range(self.workers):  # starts every worker now: each warms up in its initializer
+                pool.submit(_ready)
+            self.pool = pool
+        except BaseException as exc:  # noqa: BLE001 - raised by run() in the build's own thread
+            self._start_error = exc
         finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+            self._start_done.set()
+
+    def _started(self) -> None:
+        """Wait for start() to have started every worker; raise what stopped it."""
+        if self._starting is None:
+            self.start()
+        self._start_done.wait()
+        if self._start_error is not None:
+            error, self._start_error = self._start_error, None
+            raise error
 
     def run(self, tasks: list[Task], label: str) -> list[JobResult]:
-        if self.pool is None:
-            self.start()
+        self._started()
         results: list[JobResult | None] = [None] * len(tasks)
         lost: list[int] = []
         bar = _bar(len(tasks), label)
         try:
-            futures = {self.pool.submit(_run_task, task, self.engine_name): i for i, task in enumerate(tasks)}
+            futures: dict = {}
+            for i, task in enumerate(tasks):
+                try:
+                    futures[self.pool.submit(_run_task, task, self.engine_name)] = i
+                except cf.BrokenExecutor:  # a worker died before this page was handed out
+                    lost.append(i)
             for future in cf.as_completed(futures):
                 i = futures[future]
                 try:
@@ -390,6 +427,9 @@ class PoolExecutor(Executor):
         return results
 
     def close(self, cancel: bool = False) -> None:
+        starting, self._starting = self._starting, None
+        if starting is not None:
+            self._start_done.wait()  # never tear down while a worker is being started (it would fail half-born)
         pool, self.pool = self.pool, None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=cancel)
@@ -399,13 +439,30 @@ class PoolExecutor(Executor):
 WORKER_ENV = {"PYTHONHASHSEED": "0", "MPLBACKEND": "agg"}
 
 
+#: The module the fork server imports before it forks workers (analysis/build/preload.py).
+PRELOAD = "analysis.build.preload"
+
+
+def _context():
+    """The start method of the pool's workers: forked from a fork server that has imported what a page needs
+    (:mod:`analysis.build.preload`) where the platform has one (POSIX), else spawned (each worker imports it)."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload([PRELOAD])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
 def _ready() -> int:
     return os.getpid()
 
 
-def _pool_worker_started(parent: int, engine_name: str) -> None:
-    """A pool worker's initializer: exit with the build, then warm up (a failed warm-up is no error: the first
-    page then pays for it, and reports it)."""
+def _pool_worker_started(parent: int, engine_name: str, env: dict | None = None) -> None:
+    """A pool worker's initializer: take the build's environment, exit with the build, then warm up (a failed
+    warm-up is no error: the first page then pays for it, and reports it)."""
+    if env is not None and os.environ != env:
+        os.environ.clear()
+        os.environ.update(env)
     _worker_started(parent)
     warm_up(engine_name)
 
@@ -459,7 +516,25 @@ def _worker_started(parent: int) -> None:
     from multiprocessing import util
 
     util.Finalize(None, _shutdown_kernels, exitpriority=100)
-    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="closeout-watch").start()
+    threading.Thread(target=_exit_with_parent, args=(parent, os.getppid()), daemon=True,
+                     name="closeout-watch").start()
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs: it exists and has not ended (a killed build process that its own parent
+    has not waited for yet is a zombie: ended, though ``kill(pid, 0)`` still finds it)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+            state = f.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True  # no /proc here: kill() is all there is
+    return state not in ("Z", "X")
 
 
 def _shutdown_kernels() -> None:
@@ -467,8 +542,12 @@ def _shutdown_kernels() -> None:
         sys.modules["analysis.engine"].shutdown()
 
 
-def _exit_with_parent(parent: int) -> None:
-    while os.getppid() == parent:
+def _exit_with_parent(parent: int, ppid: int | None = None) -> None:
+    """Exit when the build process ``parent`` ends. It is this worker's parent (spawned), or the fork server
+    ``ppid`` is; the fork server waits for its workers to end before it does (each holds its end of the pipe it
+    watches), so the worker watches the build process itself."""
+    ppid = parent if ppid is None else ppid
+    while os.getppid() == ppid and _alive(parent):
         time.sleep(0.5)
     if "analysis.engine" in sys.modules:
         sys.modules["analysis.engine"].kill()
