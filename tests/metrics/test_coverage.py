@@ -13,7 +13,7 @@ from engine_data import fig, make_report
 
 
 def test_target_attainment_on_mini(mini):
-    """The dated later F007 (12500) is used against 10000 户次; the undated F005 is the other."""
+    """The dated later F007 (12500) is used against 8000 户次; the undated F005 is the other."""
     out = m.target_attainment(mini)
     assert list(out.columns[:13]) == [
         "target_id",
@@ -33,12 +33,12 @@ def test_target_attainment_on_mini(mini):
     households = row(out, "target_id", "households")
     assert households["achieved_figure_ids"] == "F007"
     assert households["other_figure_ids"] == "F005"
-    assert households["attainment_ratio"] == pytest.approx(1.25)
+    assert households["attainment_ratio"] == pytest.approx(1.5625)
     assert households["cutoff_date"] == pd.Timestamp("2020-03-01")
     assert households["note_en"] == "units differ: target in household visits, achieved in households"
     assert households["note_zh"] == "单位不同：目标以户次计，完成数以户计"
     communities = row(out, "target_id", "communities")
-    assert communities["achieved_value"] == 20 and communities["attainment_ratio"] == pytest.approx(2.0)
+    assert communities["achieved_value"] == 20 and communities["attainment_ratio"] == pytest.approx(4.0)
     assert bool(communities["is_approximate"]) is True
 
 

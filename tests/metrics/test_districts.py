@@ -62,8 +62,8 @@ def test_district_completeness_prefers_the_place_own_figure():
 
 
 def test_district_completeness_on_mini(mini):
-    """Mini: Jinjiang reports none of the four project-scope metrics."""
-    out = m.district_completeness(mini, "jinjiang")
+    """Mini: Nanhu reports none of the four project-scope metrics."""
+    out = m.district_completeness(mini, "nanhu")
     assert list(out["metric"]) == [
         "grant_budget_yuan",
         "worker_deployments",
