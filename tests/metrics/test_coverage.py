@@ -125,10 +125,10 @@ def reach_report():
                 quote="其余社区40多个",
             ),
             fig("F003", "target_communities", 10, unit="communities", qualifier="target"),
-            fig("F004", "communities_platform", 2, unit="communities", scope="district", place_id="jinjiang"),
-            fig("F005", "households_visited", 4, scope="community", place_id="huaxinglu"),
+            fig("F004", "communities_platform", 2, unit="communities", scope="district", place_id="nanhu"),
+            fig("F005", "households_visited", 4, scope="community", place_id="hehua"),
         ],
-        source="一、在华星路社区开展工作\n",
+        source="一、在荷花社区开展工作\n",
         coverage_totals=[
             {"level": "community", "figure_id": "F001", "combine": "sum"},
             {"level": "community", "figure_id": "F002", "combine": "sum"},
@@ -141,11 +141,11 @@ def test_place_reach_against_stated_totals():
     out = m.place_reach(reach_report()).set_index("level")
     community = out.loc["community"]
     assert community["places_named"] == 3
-    assert community["place_ids"] == "huaxinglu;langudi;guangtan"
+    assert community["place_ids"] == "hehua;shiqiao;fengtian"
     assert (community["stated_total"], community["stated_total_max"]) == (60, 80)
     assert community["stated_figure_ids"] == "F001;F002" and bool(community["stated_is_approximate"])
     assert community["named_share"] == pytest.approx(0.05)
-    assert (community["in_text"], community["in_text_ids"]) == (1, "huaxinglu")
+    assert (community["in_text"], community["in_text_ids"]) == (1, "hehua")
     assert (
         community["with_figures"],
         out.loc["street", "with_figures"],
