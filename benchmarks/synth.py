@@ -2,7 +2,8 @@
 
     python benchmarks/synth.py 50 --root /tmp/closeout-bench     # writes data/raw/synth-50.txt, data/synth-50/
 
-The report imitates the seed report (安心计划): a grant, targets from the proposal, project totals, then one
+The report has the seed's shape, for a fictional organisation and city (安澜市邻里互助中心, so that no default
+names the seed's places, numbers or wording): a grant, targets from the proposal, project totals, then one
 paragraph per district (social-worker deployments, communities served, households visited, phone checks,
 publicity materials, and the temperature checks of one community), a mid-term figure for every third
 district (a revision of a cumulative count), a team per district (intensity), the budget table as printed, a
@@ -20,7 +21,7 @@ from pathlib import Path
 
 # Characters with distinct pinyin (no 区/新/县, so that no generated name contains another one).
 _CHARS = [
-    ("青", "qing"), ("金", "jin"), ("武", "wu"), ("成", "cheng"), ("双", "shuang"), ("温", "wen"),
+    ("青", "qing"), ("金", "jin"), ("武", "wu"), ("云", "yun"), ("双", "shuang"), ("温", "wen"),
     ("崇", "chong"), ("彭", "peng"), ("邛", "qiong"), ("蒲", "pu"), ("简", "jian"), ("龙", "long"),
     ("泉", "quan"), ("华", "hua"), ("阳", "yang"), ("都", "du"), ("大", "da"), ("安", "an"),
     ("东", "dong"), ("西", "xi"), ("南", "nan"), ("北", "bei"), ("平", "ping"), ("河", "he"),
@@ -93,7 +94,7 @@ def generate(root: str | Path, n: int, seed: int = 2020, name: str | None = None
     communities = [rng.randint(2, 18) for _ in range(n)]
     days = [rng.randint(10, 28) for _ in range(n)]
 
-    places = [["chengdu", "city", "成都市", "Chengdu", "", ""]]
+    places = [["anlan", "city", "安澜市", "Anlan", "", ""]]
     figures: list[list] = []
     workforce, intensities, list_items = [], [], []
     fid = iter(range(1, 100000))
@@ -105,7 +106,7 @@ def generate(root: str | Path, n: int, seed: int = 2020, name: str | None = None
                         "true" if approx else "false", cutoff, scope, place, quote, note])
         return figure_id
 
-    grant = 3000 * n
+    grant = 4000 * n
     total_households, total_phones = sum(households), sum(phones)
     total_workers, total_communities = sum(workers), sum(communities)
     target_households = (total_households * 8 // 10) // 100 * 100
@@ -113,7 +114,7 @@ def generate(root: str | Path, n: int, seed: int = 2020, name: str | None = None
 
     # --- header and 一 (the proposal's commitments and the districts covered)
     grant_text = f"{grant / 10000:g}万"
-    header = f"「安心计划」扩展项目结项报告（合成数据，{n} 个区县）\n\n项目预算：{grant_text}\n\n"
+    header = f"「邻里守望」扩展项目结项报告（合成数据，{n} 个区县）\n\n项目预算：{grant_text}\n\n"
     f_grant = figure("header", "grant_budget_yuan", "项目预算", grant, "yuan", "万", "exact", False, "", "project",
                      "", f"项目预算：{grant_text}", f"{grant_text} = {grant} 元")
     district_names = []
@@ -121,7 +122,7 @@ def generate(root: str | Path, n: int, seed: int = 2020, name: str | None = None
         level, suffix, en_suffix = _LEVELS[i % len(_LEVELS)]
         district_names.append((pid, stem + suffix, f"{en} {en_suffix}", level, stem))
     s1 = ("一、请对照项目书分点阐述项目执行情况。\n\n"
-          f"1. 协助社区入户和排查，至少 {target_communities} 个社区，{target_households} 户次。"
+          f"1. 探访困难家庭，至少 {target_communities} 个社区，{target_households} 户次。"
           f"本项目覆盖 {n} 个区县：" + "、".join(d[1] for d in district_names) + "。\n\n")
     f_t_comm = figure("一.1", "communities_served", "社区", target_communities, "communities", "个", "target", False,
                       "", "project", "", f"至少 {target_communities} 个社区", "proposal commitment")
@@ -154,7 +155,7 @@ def generate(root: str | Path, n: int, seed: int = 2020, name: str | None = None
         comm_word, comm_en = _COMMUNITY_WORDS[i % len(_COMMUNITY_WORDS)]
         street_id, street = f"{pid}_{street_en.lower()}", f"{stem}{street_word}街道"
         comm_id, comm = f"{pid}_{comm_en.lower()}", f"{stem}{comm_word}社区"
-        places.append([pid, level, name, name_en, "chengdu", "synthetic"])
+        places.append([pid, level, name, name_en, "anlan", "synthetic"])
         en_stem = name_en.split()[0]
         places.append([street_id, "street", street, f"{en_stem} {street_en} Subdistrict", pid, ""])
         places.append([comm_id, "community", comm, f"{en_stem} {comm_en} Community", street_id, ""])
@@ -193,10 +194,10 @@ def generate(root: str | Path, n: int, seed: int = 2020, name: str | None = None
     s4.append("\n")
 
     # --- 五 (the budget table as printed; remaining = budget - actual)
-    shares = [("masks", "防护升级", "Protection upgrade", "防护口罩", "Protective masks", 0.5, 1.06),
-              ("disinfectant", "", "", "消毒液", "Disinfectant", 0.25, 0.93),
-              ("volunteer_allowance", "协力支持", "Joint support", "志愿者补贴", "Volunteer allowances", 0.15, 1.0),
-              ("transport", "", "", "交通运输费", "Transport", 0.1, 0.43)]
+    shares = [("food", "物资采购", "Supplies", "米面粮油", "Food parcels", 0.5, 1.06),
+              ("clothing", "", "", "保暖衣物", "Warm clothing", 0.25, 0.93),
+              ("allowance", "项目执行", "Project delivery", "社工补贴", "Social-worker allowances", 0.15, 1.0),
+              ("printing", "", "", "宣传印刷", "Printing", 0.1, 0.43)]
     budget_rows, lines = [], ["五、财务报告", "", "主要活动\t预算明细\t预算额度\t实际开支\t剩余金额\t备注"]
     tb = ta = 0.0
     category = ("", "")
@@ -224,8 +225,8 @@ def generate(root: str | Path, n: int, seed: int = 2020, name: str | None = None
 
     (folder / "report.toml").write_text(
         f'id = "{report_id}"\nsource = "../raw/{report_id}.txt"\nsource_sha256 = "{digest}"\n'
-        f'title_zh = "「安心计划」扩展项目（合成，{n} 个区县）"\ntitle_en = "Anxin Plan, extended (synthetic, {n} districts)"\n'
-        'organisation_zh = "成都市爱有戏社区发展中心"\norganisation_en = "Chengdu Aiyouxi Community Development Center"\n'
+        f'title_zh = "「邻里守望」扩展项目（合成，{n} 个区县）"\ntitle_en = "Good Neighbours, extended (synthetic, {n} districts)"\n'
+        'organisation_zh = "安澜市邻里互助中心"\norganisation_en = "Anlan Neighbourhood Mutual Aid Centre"\n'
         f"period_start = {PERIOD[0]}\nperiod_end = {PERIOD[1]}\ngrant_figure_id = \"{f_grant}\"\n",
         encoding="utf-8",
     )
@@ -255,7 +256,7 @@ def generate(root: str | Path, n: int, seed: int = 2020, name: str | None = None
     ])
     _write_csv(folder / "workforce.csv", ["team_id", "section", "label_zh", "label_en", "workers_figure_id",
                                           "place_id", "note"],
-               [["project_workers", "二.1)", "爱有戏社工", "Aiyouxi social workers", f_workers, "", ""], *workforce])
+               [["project_workers", "二.1)", "邻里中心社工", "Centre social workers", f_workers, "", ""], *workforce])
     _write_csv(folder / "intensities.csv", ["intensity_id", "team_id", "output_figure_id", "label_zh", "label_en",
                                             "note"],
                [["project_workers__households", "project_workers", f_hh, "每社工人次入户户数",

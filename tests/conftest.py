@@ -1,4 +1,12 @@
-"""Shared fixtures: the seed report folder, and a small synthetic report folder to break on purpose."""
+"""Shared fixtures: the seed report folder, and a small synthetic report folder to break on purpose.
+
+The small report is fictional (测试机构's 测试项目 in 安澜市 南湖区 桃源街道, budget lines 米面粮油 and 保暖衣物), so that
+no shared helper names the seed's places, numbers or wording (tests/test_no_seed_in_code.py). What it plants: the
+米面粮油 row prints its remaining amount as -1364.5 where 24000 − 25346.5 = -1346.5, and the total row 535.5 (the sum
+of the printed line remainders) where 40000 − 39446.5 = 553.5; 保暖衣物 is 11.9 % under budget; phone checks fall
+from 500 to 400 by the 3 月 1 日 cut-off while households rise from 12000 to 12500 (targets: 8000 户次 and at least
+5 communities, the latter met by an approximate 20多个社区 of 南湖区).
+"""
 
 from __future__ import annotations
 
@@ -12,11 +20,11 @@ SEED_REPORT = ROOT / "data" / "anxin-plan-2020"
 
 MINI_SOURCE = """项目结项报告
 
-项目预算：3万
+项目预算：4万
 
 一、请对照项目书分点阐述项目执行情况。
 
-1. 协助社区入户和排查，至少 10 个社区，10000 户次。社工 20 人次配合社区，入户 12000 户，电话核查 500 户。
+1. 探访困难家庭，至少 5 个社区，8000 户次。社工 20 人次配合社区，入户 12000 户，电话核查 500 户。
 
 二、项目成果
 
@@ -25,9 +33,9 @@ MINI_SOURCE = """项目结项报告
 三、财务报告
 
 主要活动\t预算明细\t预算额度\t实际开支\t剩余金额\t备注
-防护升级\t防护口罩\t18000.00\t19678.5\t-1687.5\t
-\t消毒液\t12000.00\t10000\t2000\t
-合计\t\t30,000\t29,678.5\t312.5\t
+物资采购\t米面粮油\t24000.00\t25346.5\t-1364.5\t
+\t保暖衣物\t16000.00\t14100\t1900\t
+合计\t\t40,000\t39,446.5\t535.5\t
 """
 
 MINI_TABLES = {
@@ -42,9 +50,9 @@ period_end = 2020-03-31
 grant_figure_id = "F001"
 """,
     "places.csv": """place_id,level,name_zh,name_en,parent_id,note
-chengdu,city,成都市,Chengdu,,
-jinjiang,district,锦江区,Jinjiang District,chengdu,
-shuyuanjie,street,书院街街道,Shuyuanjie Subdistrict,jinjiang,
+anlan,city,安澜市,Anlan,,
+nanhu,district,南湖区,Nanhu District,anlan,
+taoyuan,street,桃源街道,Taoyuan Subdistrict,nanhu,
 """,
     "metrics.csv": """metric,label_zh,label_en,is_cumulative
 grant_budget_yuan,项目预算,Grant budget,false
@@ -54,19 +62,19 @@ phone_checks_households,电话核查,Households checked by phone,true
 worker_deployments,社工人次,Social-worker deployments,true
 """,
     "figures.csv": """figure_id,section,metric,label_zh,value,value_max,unit,unit_zh,qualifier,is_approximate,cutoff_date,scope,place_id,quote,note
-F001,header,grant_budget_yuan,项目预算,30000,,yuan,万,exact,false,,project,,项目预算：3万,
-F002,一.1,communities_served,社区,10,,communities,个,target,false,,project,,至少 10 个社区,
-F003,一.1,households_visited,户次,10000,,household_times,户次,target,false,,project,,10000 户次,
+F001,header,grant_budget_yuan,项目预算,40000,,yuan,万,exact,false,,project,,项目预算：4万,
+F002,一.1,communities_served,社区,5,,communities,个,target,false,,project,,至少 5 个社区,
+F003,一.1,households_visited,户次,8000,,household_times,户次,target,false,,project,,8000 户次,
 F004,一.1,worker_deployments,社工,20,,worker_times,人次,exact,false,,project,,社工 20 人次,
 F005,一.1,households_visited,入户,12000,,households,户,exact,false,,project,,入户 12000 户,
 F006,一.1,phone_checks_households,电话核查,500,,households,户,exact,false,,project,,电话核查 500 户,
 F007,二.1),households_visited,入户,12500,,households,户,exact,false,2020-03-01,project,,入户 12500 户,
 F008,二.1),phone_checks_households,电话核查,400,,households,户,exact,false,2020-03-01,project,,电话核查 400 户,
-F009,二.1),communities_served,社区,20,,communities,个,approximate,true,2020-03-01,district,jinjiang,服务 20多个社区,
+F009,二.1),communities_served,社区,20,,communities,个,approximate,true,2020-03-01,district,nanhu,服务 20多个社区,
 """,
     "targets.csv": """target_id,section,label_zh,label_en,target_figure_id
-households,一.1,入户排查 10000 户次,Screen 10000 household-visits,F003
-communities,一.1,至少 10 个社区,At least 10 communities,F002
+households,一.1,探访 8000 户次,Visit 8000 households,F003
+communities,一.1,至少 5 个社区,At least 5 communities,F002
 """,
     "target_achievements.csv": """target_id,figure_id,combine,note_zh,note_en
 households,F005,alternative,,
@@ -80,16 +88,16 @@ screening,一.1,社工,Social workers,F004,,
 screening_households,screening,F005,每人次入户,Households per deployment,
 """,
     "budget.csv": """line_id,row_type,category_zh,category_en,line_zh,line_en,budget_yuan,actual_yuan,remaining_yuan,remark_zh,quote
-masks,line,防护升级,Protection,防护口罩,Masks,18000.00,19678.5,-1687.5,,"防护口罩\t18000.00\t19678.5\t-1687.5"
-disinfectant,line,防护升级,Protection,消毒液,Disinfectant,12000.00,10000,2000,,"消毒液\t12000.00\t10000\t2000"
-total,total,合计,Total,,,30000,29678.5,312.5,,"合计\t\t30,000\t29,678.5\t312.5"
+food,line,物资采购,Supplies,米面粮油,Food parcels,24000.00,25346.5,-1364.5,,"米面粮油\t24000.00\t25346.5\t-1364.5"
+clothing,line,物资采购,Supplies,保暖衣物,Warm clothing,16000.00,14100,1900,,"保暖衣物\t16000.00\t14100\t1900"
+total,total,合计,Total,,,40000,39446.5,535.5,,"合计\t\t40,000\t39,446.5\t535.5"
 """,
     "rules.csv": """rule_id,left,operator,right,tolerance_pct,severity,message_zh,message_en
 grant_equals_budget,F001,==,budget.total.budget_yuan,,error,项目预算应等于预算表合计,The grant should equal the budget table total
 """,
     "exclusions.csv": """section,text,quote,reason,note
 一,一,一、请对照项目书,section_number,
-一,1,1. 协助社区,section_number,
+一,1,1. 探访困难,section_number,
 二,二,二、项目成果,section_number,
 二,1,1) 截止,section_number,
 二,3 月 1 日,截止 3 月 1 日,date,the cut-off date of the figures in 二

@@ -11,49 +11,51 @@ from analysis import model
 from analysis.load import Report
 from analysis.sections import split_sections
 
+# A fictional city (no shared helper names the seed's places): two districts, a street with a community below
+# it, a community straight under a district, and a village.
 PLACES = [
-    {"place_id": "chengdu", "level": "city", "name_zh": "成都市", "name_en": "Chengdu"},
+    {"place_id": "anlan", "level": "city", "name_zh": "安澜市", "name_en": "Anlan"},
     {
-        "place_id": "jinjiang",
+        "place_id": "nanhu",
         "level": "district",
-        "name_zh": "锦江区",
-        "name_en": "Jinjiang",
-        "parent_id": "chengdu",
+        "name_zh": "南湖区",
+        "name_en": "Nanhu",
+        "parent_id": "anlan",
     },
     {
-        "place_id": "wuhou",
+        "place_id": "xitang",
         "level": "district",
-        "name_zh": "武侯区",
-        "name_en": "Wuhou",
-        "parent_id": "chengdu",
+        "name_zh": "西塘区",
+        "name_en": "Xitang",
+        "parent_id": "anlan",
     },
     {
-        "place_id": "shuyuanjie",
+        "place_id": "taoyuan",
         "level": "street",
-        "name_zh": "书院街街道",
-        "name_en": "Shuyuanjie",
-        "parent_id": "jinjiang",
+        "name_zh": "桃源街道",
+        "name_en": "Taoyuan",
+        "parent_id": "nanhu",
     },
     {
-        "place_id": "huaxinglu",
+        "place_id": "hehua",
         "level": "community",
-        "name_zh": "华星路社区",
-        "name_en": "Huaxinglu",
-        "parent_id": "shuyuanjie",
+        "name_zh": "荷花社区",
+        "name_en": "Hehua",
+        "parent_id": "taoyuan",
     },
     {
-        "place_id": "langudi",
+        "place_id": "shiqiao",
         "level": "community",
-        "name_zh": "蓝谷地社区",
-        "name_en": "Langudi",
-        "parent_id": "jinjiang",
+        "name_zh": "石桥社区",
+        "name_en": "Shiqiao",
+        "parent_id": "nanhu",
     },
     {
-        "place_id": "guangtan",
+        "place_id": "fengtian",
         "level": "village",
-        "name_zh": "广滩村",
-        "name_en": "Guangtan",
-        "parent_id": "wuhou",
+        "name_zh": "枫田村",
+        "name_en": "Fengtian",
+        "parent_id": "xitang",
     },
 ]
 

@@ -366,7 +366,7 @@ def test_another_report_builds_and_its_strings_are_escaped(mini_report, tmp_path
     places = mini_report / "places.csv"
     places.write_text(
         places.read_text(encoding="utf-8").replace(
-            "锦江区,Jinjiang District", '"锦江区<script>x()</script>&",Jinjiang District'
+            "南湖区,Nanhu District", '"南湖区<script>x()</script>&",Nanhu District'
         ),
         encoding="utf-8",
     )
@@ -385,12 +385,12 @@ def test_another_report_builds_and_its_strings_are_escaped(mini_report, tmp_path
         encoding="utf-8",
     )
     folder = build.build(mini_report, out=tmp_path / "out", workers=2)
-    html = (folder / "jinjiang.html").read_text(encoding="utf-8")
-    assert "<script>x()" not in html and "锦江区&lt;script&gt;x()&lt;/script&gt;&amp;" in html
+    html = (folder / "nanhu.html").read_text(encoding="utf-8")
+    assert "<script>x()" not in html and "南湖区&lt;script&gt;x()&lt;/script&gt;&amp;" in html
     assert (folder / "overview.html").is_file() and (folder / "index.html").is_file()
     index = (folder / "index.html").read_text(encoding="utf-8")
     assert "<script>" not in index and "&lt;script&gt;" in index
-    for page in ("index.html", "overview.html", "jinjiang.html"):
+    for page in ("index.html", "overview.html", "nanhu.html"):
         text = (folder / page).read_text(encoding="utf-8")
         soup = BeautifulSoup(text, "html.parser")
         assert not soup.find_all(attrs={"onerror": True}), f"{page}: an element with onerror"

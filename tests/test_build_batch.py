@@ -39,7 +39,7 @@ def test_every_valid_report_is_built_and_the_broken_one_does_not_stop_them(batch
     for report_id in ("mini", "other"):
         folder = root / "out" / report_id
         assert (folder / "index.html").is_file() and (folder / "overview.html").is_file(), report_id
-        assert (folder / "jinjiang.html").is_file()
+        assert (folder / "nanhu.html").is_file()
     assert not (root / "out" / "broken").exists()
 
 
@@ -65,7 +65,7 @@ def test_portfolio_lists_each_grant_with_its_numbers_and_links(batch):
     text = mini.get_text(" ", strip=True)
     assert "2020-01-25 – 2020-03-31" in text and "个目标达成" in text and "%" in text
     hrefs = [a["href"] for a in mini.find_all("a")]
-    assert hrefs[:2] == ["mini/index.html", "mini/overview.html"] and "mini/jinjiang.html" in hrefs
+    assert hrefs[:2] == ["mini/index.html", "mini/overview.html"] and "mini/nanhu.html" in hrefs
     assert all(not h.startswith(("/", "http")) for a in soup.find_all("a") for h in [a["href"]])
     assert "生成失败" in rows["broken"].get_text() and "report.toml" not in html
     assert f'content="{portfolio.GENERATOR}"' in html and "://" not in html
@@ -89,4 +89,4 @@ def test_a_portfolio_page_of_someone_else_is_left_alone(tmp_path):
 def test_place_with_several_reports_is_refused(tmp_path):
     """--place names places of one report: with two report folders it is a usage error (exit 2)."""
     mini = write_mini_report(tmp_path)
-    assert main(["build", str(mini), str(mini), "--place", "jinjiang", "--out", str(tmp_path / "out")]) == 2
+    assert main(["build", str(mini), str(mini), "--place", "nanhu", "--out", str(tmp_path / "out")]) == 2

@@ -126,7 +126,7 @@ def test_build_after_a_kill_succeeds_and_tidies(built):
     done = subprocess.run([*CLOSEOUT, "build", "data/mini", "--out", "out", "--workers", "2"], cwd=built.root,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert {"index.html", "overview.html", "jinjiang.html"} <= set(snapshot(built.root / "out" / "mini"))
+    assert {"index.html", "overview.html", "nanhu.html"} <= set(snapshot(built.root / "out" / "mini"))
     assert [p.name for p in (built.root / "out").iterdir()] == ["mini"]
 
 

@@ -37,9 +37,9 @@ def test_mini_report_loads_typed(mini_report):
     """A valid folder loads into typed frames: numbers as floats, flags as booleans, dates as datetimes."""
     report = load_report(mini_report)
     figures = report.figures
-    assert figures.loc[figures.figure_id == "F001", "value"].item() == 30000
+    assert figures.loc[figures.figure_id == "F001", "value"].item() == 40000
     assert figures["is_approximate"].dtype == "boolean"
-    assert report.budget.set_index("line_id").loc["total", "actual_yuan"] == 29678.5
+    assert report.budget.set_index("line_id").loc["total", "actual_yuan"] == 39446.5
     assert pd.Timestamp("2020-03-01") in set(figures["cutoff_date"].dropna())
 
 
@@ -48,7 +48,7 @@ def test_gb18030_csv_is_read(mini_report):
     path = mini_report / "places.csv"
     path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
     report = load_report(mini_report)
-    assert "锦江区" in set(report.places["name_zh"])
+    assert "南湖区" in set(report.places["name_zh"])
 
 
 def test_utf8_bom_is_accepted(mini_report):
@@ -112,9 +112,9 @@ def test_duplicate_ids(mini_report):
 
 def test_unknown_place_id(mini_report):
     """A figure that names a place id not in places.csv is rejected (foreign key)."""
-    edit(mini_report, "figures.csv", "district,jinjiang,", "district,jinjang,")
+    edit(mini_report, "figures.csv", "district,nanhu,", "district,nanhv,")
     assert problems_of(mini_report) == [
-        "data/mini/figures.csv, row 10, column place_id: expected an id defined in places.csv, found 'jinjang'"
+        "data/mini/figures.csv, row 10, column place_id: expected an id defined in places.csv, found 'nanhv'"
     ]
 
 
@@ -151,14 +151,14 @@ def test_truncated_csv(mini_report):
     """A CSV cut off inside a quoted cell is reported as malformed, not as a traceback."""
     path = mini_report / "budget.csv"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text[: text.index("防护口罩\t") + 3], encoding="utf-8")
+    path.write_text(text[: text.index("米面粮油\t") + 3], encoding="utf-8")
     (line,) = problems_of(mini_report)
     assert line.startswith("data/mini/budget.csv: expected well-formed CSV")
 
 
 def test_row_with_too_many_cells(mini_report):
     """A row with an extra cell (an unquoted comma) is located by row."""
-    edit(mini_report, "places.csv", "锦江区,Jinjiang District", "锦江区,Jinjiang, District")
+    edit(mini_report, "places.csv", "南湖区,Nanhu District", "南湖区,Nanhu, District")
     assert problems_of(mini_report) == ["data/mini/places.csv, row 3: expected 6 cells like the header, found 7 cells"]
 
 
@@ -179,7 +179,7 @@ def test_cutoff_outside_period(mini_report):
 
 def test_place_parent_cycle(mini_report):
     """Places whose parents form a cycle are rejected."""
-    edit(mini_report, "places.csv", "chengdu,city,成都市,Chengdu,,", "chengdu,city,成都市,Chengdu,shuyuanjie,")
+    edit(mini_report, "places.csv", "anlan,city,安澜市,Anlan,,", "anlan,city,安澜市,Anlan,taoyuan,")
     assert any("column parent_id: expected parents that end at a root place" in x for x in problems_of(mini_report))
 
 
@@ -195,7 +195,7 @@ def test_rule_naming_unknown_figure(mini_report):
 def test_cli_validate_prints_lines_without_traceback(mini_report, capsys):
     """`closeout validate` exits 2 and prints one 'error:' line per problem, never a traceback."""
     edit(mini_report, "figures.csv", "电话核查,500,", "电话核查,-500,")
-    edit(mini_report, "figures.csv", "district,jinjiang,", "district,nowhere,")
+    edit(mini_report, "figures.csv", "district,nanhu,", "district,nowhere,")
     assert main(["validate", str(mini_report.relative_to(mini_report.parents[1]))]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err
@@ -241,9 +241,9 @@ def test_value_must_be_printed_in_its_quote(mini_report):
 
 
 @pytest.mark.parametrize("table, old, new, column", [
-    ("figures.csv", "项目预算,30000,", "项目预算,20000,", "value"),  # 3万 is 30000, not 20000
-    ("budget.csv", ",18000.00,19678.5", ",-18000,19678.5", "budget_yuan"),  # the quote prints 18000.00, no sign
-    ("budget.csv", ",-1687.5,,", ",1687.5,,", "remaining_yuan"),  # the quote prints -1687.5
+    ("figures.csv", "项目预算,40000,", "项目预算,30000,", "value"),  # 4万 is 40000, not 30000
+    ("budget.csv", ",24000.00,25346.5", ",-24000,25346.5", "budget_yuan"),  # the quote prints 24000.00, no sign
+    ("budget.csv", ",-1364.5,,", ",1364.5,,", "remaining_yuan"),  # the quote prints -1364.5
 ])
 def test_values_are_compared_after_wan_conversion_sign_included(mini_report, table, old, new, column):
     """Values are compared with the quote's numbers after 万/千 conversion, and the sign must match too."""
@@ -253,11 +253,11 @@ def test_values_are_compared_after_wan_conversion_sign_included(mini_report, tab
 
 
 def test_value_read_off_a_chinese_numeral(mini_report):
-    """A quote printing a Chinese numeral (一万) matches the value 10000."""
+    """A quote printing a Chinese numeral (八千) matches the value 8000."""
     source = mini_report.parent / "raw" / "mini.txt"
-    source.write_text(source.read_text(encoding="utf-8").replace("10000 户次", "一万户次"), encoding="utf-8")
-    edit(mini_report, "figures.csv", ",10000 户次,", ",一万户次,")
-    assert load_report(mini_report).figures.set_index("figure_id").loc["F003", "value"] == 10000
+    source.write_text(source.read_text(encoding="utf-8").replace("8000 户次", "八千户次"), encoding="utf-8")
+    edit(mini_report, "figures.csv", ",8000 户次,", ",八千户次,")
+    assert load_report(mini_report).figures.set_index("figure_id").loc["F003", "value"] == 8000
 
 
 def _add_is_derived(folder, cells: dict[int, str]) -> None:
@@ -316,11 +316,11 @@ def test_budget_needs_a_grand_total(mini_report):
 
 def test_budget_has_one_grand_total_but_may_have_subtotals(mini_report):
     """A second grand total is rejected; a total row whose category_zh is a category of the lines is a subtotal."""
-    edit(mini_report, "budget.csv", "disinfectant,line,防护升级", "disinfectant,total,其他")
+    edit(mini_report, "budget.csv", "clothing,line,物资采购", "clothing,total,其他")
     (line,) = problems_of(mini_report)
     assert line.startswith("data/mini/budget.csv, row 4, column row_type: expected exactly one grand total row")
     assert line.endswith("found a second grand total (the first is row 3)")
-    edit(mini_report, "budget.csv", "disinfectant,total,其他", "disinfectant,total,防护升级")
+    edit(mini_report, "budget.csv", "clothing,total,其他", "clothing,total,物资采购")
     assert len(load_report(mini_report).budget) == 3
 
 
@@ -337,7 +337,7 @@ def test_reserved_page_names_are_a_model_constant():
                                       "mini"])
 def test_place_id_may_not_be_a_generated_page(mini_report, place_id):
     """A place id equal to a generated page name (or the report id) would overwrite that page: rejected."""
-    edit(mini_report, "places.csv", "shuyuanjie,street", f"{place_id},street")
+    edit(mini_report, "places.csv", "taoyuan,street", f"{place_id},street")
     (line,) = problems_of(mini_report)
     assert line.startswith("data/mini/places.csv, row 4, column place_id: expected an id that is not the name of a "
                            "generated page")
@@ -346,7 +346,7 @@ def test_place_id_may_not_be_a_generated_page(mini_report, place_id):
 
 def test_place_id_too_long_for_a_file_name(mini_report):
     """A place id over 100 characters cannot name its page: rejected."""
-    edit(mini_report, "places.csv", "shuyuanjie,street", f"{'a' * 101},street")
+    edit(mini_report, "places.csv", "taoyuan,street", f"{'a' * 101},street")
     assert problems_of(mini_report) == [
         "data/mini/places.csv, row 4, column place_id: expected an id of at most 100 characters (it names the "
         "place's page), found 101 characters"]
@@ -425,7 +425,7 @@ def test_all_problems_in_one_run(mini_report):
     """Type errors, foreign keys, quotes and values against quotes are all reported in one run, not in rounds."""
     edit(mini_report, "metrics.csv", "Households visited,true", "Households visited,maybe")
     edit(mini_report, "figures.csv", "入户,12000,", "入户,many,")
-    edit(mini_report, "figures.csv", "district,jinjiang,", "district,atlantis,")
+    edit(mini_report, "figures.csv", "district,nanhu,", "district,atlantis,")
     edit(mini_report, "figures.csv", "电话核查 400 户", "电话核查 401 户")
     edit(mini_report, "figures.csv", "电话核查,500,", "电话核查,501,")
     lines = problems_of(mini_report)

@@ -158,12 +158,12 @@ def test_a_build_with_failures_keeps_the_last_good_output(built, capsys, monkeyp
     the new, partial one beside it, saying where."""
     report, out = built
     before = tree_digest(out / "mini")
-    break_place(monkeypatch, "jinjiang")
+    break_place(monkeypatch, "nanhu")
     code, err = run([*BUILD, str(report), "--out", str(out)], capsys)
     assert code == EXIT_PAGES_FAILED
     assert tree_digest(out / "mini") == before
     partial = out / "mini.partial"
-    assert (partial / "index.html").is_file() and (partial / "executed" / "jinjiang.ipynb").is_file()
+    assert (partial / "index.html").is_file() and (partial / "executed" / "nanhu.ipynb").is_file()
     assert f"kept the previous complete output in {out / 'mini'}" in err
     assert str(partial) in err
 
@@ -171,10 +171,10 @@ def test_a_build_with_failures_keeps_the_last_good_output(built, capsys, monkeyp
 def test_partial_replaces_the_previous_output_when_asked(built, capsys, monkeypatch):
     """--partial publishes the build with failed pages in place of the previous output."""
     report, out = built
-    break_place(monkeypatch, "jinjiang")
+    break_place(monkeypatch, "nanhu")
     code, _ = run([*BUILD, str(report), "--out", str(out), "--partial"], capsys)
     assert code == EXIT_PAGES_FAILED
-    assert not (out / "mini" / "jinjiang.html").exists()
+    assert not (out / "mini" / "nanhu.html").exists()
     assert not (out / "mini.partial").exists()
 
 
@@ -260,10 +260,10 @@ def test_a_place_id_that_names_a_generated_page_never_overwrites_it(mini_report,
     """A district whose id is a generated page's name (index, overview, the report id) is refused with one
     located line before anything runs; nothing is built."""
     places = mini_report / "places.csv"
-    places.write_text(places.read_text(encoding="utf-8").replace("jinjiang", place_id), encoding="utf-8")
+    places.write_text(places.read_text(encoding="utf-8").replace("nanhu", place_id), encoding="utf-8")
     for name in ("figures.csv",):
         path = mini_report / name
-        path.write_text(path.read_text(encoding="utf-8").replace("jinjiang", place_id), encoding="utf-8")
+        path.write_text(path.read_text(encoding="utf-8").replace("nanhu", place_id), encoding="utf-8")
     code, err = run([*BUILD, str(mini_report), "--out", "out"], capsys)
     assert code == EXIT_INPUT
     assert "places.csv, row 3, column place_id" in err and repr(place_id) in err

@@ -32,7 +32,7 @@ def test_watch_rebuilds_a_page_when_its_data_changes(tmp_path, monkeypatch):
     out = tmp_path / "out"
     metrics = report / "metrics.csv"
     builds: list[tuple] = []
-    page = out / "mini" / "jinjiang.html"
+    page = out / "mini" / "nanhu.html"
 
     def edit():
         metrics.write_text(metrics.read_text(encoding="utf-8").replace("入户,", "入户走访,", 1), encoding="utf-8")
@@ -40,7 +40,7 @@ def test_watch_rebuilds_a_page_when_its_data_changes(tmp_path, monkeypatch):
     thread = _edit_when(metrics, lambda: len(builds) >= 1, edit)
     n = watch.watch(
         report,
-        places=["jinjiang"],
+        places=["nanhu"],
         out=out,
         workers=2,
         interval=0.2,
@@ -70,7 +70,7 @@ def test_watch_reports_bad_data_and_keeps_the_previous_output(tmp_path, monkeypa
         places_csv.write_text(places_csv.read_text(encoding="utf-8") + "broken,row\n", encoding="utf-8")
 
     thread = _edit_when(places_csv, lambda: len(messages) >= 1, edit)
-    watch.watch(report, places=["jinjiang"], out=out, workers=1, interval=0.2, max_builds=2, seconds=300,
+    watch.watch(report, places=["nanhu"], out=out, workers=1, interval=0.2, max_builds=2, seconds=300,
                 on_build=lambda folder, seconds, message: messages.append(message))
     thread.join(5)
     assert messages[0].startswith("built ") and not messages[1].startswith("built ")

@@ -224,7 +224,7 @@ def schema(table: Table, foreign: dict[str, tuple] | None = None) -> pa.DataFram
     """The pandera schema of ``table``; ``foreign`` maps a column to (referenced file, the ids it may use[, what
     the message says is expected]).
 
-    >>> s = schema(TABLES_BY_NAME["places"], {"parent_id": ("places.csv", {"chengdu"})})
+    >>> s = schema(TABLES_BY_NAME["places"], {"parent_id": ("places.csv", {"anlan"})})
     >>> sorted(s.columns)[:3]
     ['level', 'name_en', 'name_zh']
     """

@@ -2,7 +2,7 @@
 
 papermill injects the parameters it is given as plain assignments in a cell after the one tagged
 ``parameters``, whatever their names (papermill only warns, and only for some notebooks). The first code
-cell after it calls :func:`check_parameters`, so ``-p plce_id wuhou`` stops with the unknown name, the closest
+cell after it calls :func:`check_parameters`, so ``-p plce_id nanhu`` stops with the unknown name, the closest
 valid one and the list of valid ones, under ``closeout build`` and papermill's own command line alike.
 """
 

@@ -58,7 +58,7 @@ def cell_text(value) -> str:
 def _as_number(text: str):
     """A number when writing it as one reads back as the same text, else None.
 
-    >>> _as_number("30000"), _as_number("31200.5"), _as_number("18000.00"), _as_number("1,5"), _as_number("")
+    >>> _as_number("30000"), _as_number("31200.5"), _as_number("24000.00"), _as_number("1,5"), _as_number("")
     (30000, 31200.5, None, None, None)
     """
     if not re.fullmatch(r"-?\d+(\.\d+)?", text):

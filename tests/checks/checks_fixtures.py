@@ -20,24 +20,29 @@ def budget_report(rows: list[dict], figures: list[dict] | None = None, **kw) -> 
     return make_report(figures or [], budget=rows, **kw)
 
 
+# The fictional report's supplies: food 24000 budget, clothing 16000, 40000 in all.
+# TRANSPOSED: the food actual spending is printed 25346.5 for 25364.5 (digits 4 and 6 transposed); every other
+# cell, the total row included, agrees with 25364.5.
 TRANSPOSED = [
-    line("masks", 18000, 19678.5, -1687.5),
-    line("disinfectant", 12000, 11000, 1000),
-    total(30000, 30687.5, -687.5),
+    line("food", 24000, 25346.5, -1364.5),
+    line("clothing", 16000, 15000, 1000),
+    total(40000, 40364.5, -364.5),
 ]
 
 
+# TWO_ERRORS: the food remaining amount is printed -1364.5 for 24000 − 25346.5 = -1346.5, and the total budget
+# 40400 for the lines' 40000.
 TWO_ERRORS = [
-    line("masks", 18000, 19678.5, -1687.5),
-    line("disinfectant", 12000, 11000, 1000),
-    total(30300, 30678.5, -678.5),
+    line("food", 24000, 25346.5, -1364.5),
+    line("clothing", 16000, 15000, 1000),
+    total(40400, 40346.5, -346.5),
 ]
 
 
 CLEAN = [
-    line("masks", 18000, 19678.5, -1678.5),
-    line("disinfectant", 12000, 11000, 1000),
-    total(30000, 30678.5, -678.5),
+    line("food", 24000, 25346.5, -1346.5),
+    line("clothing", 16000, 15000, 1000),
+    total(40000, 40346.5, -346.5),
 ]
 
 

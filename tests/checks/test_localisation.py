@@ -59,28 +59,28 @@ def test_a_three_printed_as_eight():
 
 def test_sign_edits_are_offered_last():
     """digit_edits offers the opposite sign as the last, least likely kind."""
-    edits = {v: k for v, k, _ in c.digit_edits(-1687.5)}
-    assert edits[1687.5] == "sign" and edits[-1678.5] == "transposition"
+    edits = {v: k for v, k, _ in c.digit_edits(-1364.5)}
+    assert edits[1364.5] == "sign" and edits[-1346.5] == "transposition"
 
 
 def test_transposed_digits_are_localised():
-    """One swapped digit pair breaks three identities; 19678.5 → 19687.5 explains them all."""
+    """One swapped digit pair breaks three identities; 25346.5 → 25364.5 explains them all."""
     out = c.run_checks(budget_report(TRANSPOSED))
     assert ids(out) == {
-        "budget_remaining:masks": "error",
+        "budget_remaining:food": "error",
         "budget_sum:actual_yuan": "error",
         "budget_sum:remaining_from_lines": "error",
         "localise:budget": "info",
     }
     loc = one(out, "localise:budget")
     assert "all 3 failing budget sums" in loc["message_en"]
-    assert "19687.5, not 19678.5 (digits 7 and 8 transposed)" in loc["message_en"]
-    assert loc["figure_ids"].startswith("budget.masks.actual_yuan;")
-    remaining = one(out, "budget_remaining:masks")
-    assert "18000 − actual spending 19678.5 = -1678.5" in remaining["message_en"]
-    assert "printed as -1687.5" in remaining["message_en"]
-    assert "7 与 8 两位数字颠倒" in remaining["explanation_zh"]
-    assert remaining["figure_ids"] == "budget.masks.budget_yuan;budget.masks.actual_yuan;budget.masks.remaining_yuan"
+    assert "25364.5, not 25346.5 (digits 4 and 6 transposed)" in loc["message_en"]
+    assert loc["figure_ids"].startswith("budget.food.actual_yuan;")
+    remaining = one(out, "budget_remaining:food")
+    assert "24000 − actual spending 25346.5 = -1346.5" in remaining["message_en"]
+    assert "printed as -1364.5" in remaining["message_en"]
+    assert "4 与 6 两位数字颠倒" in remaining["explanation_zh"]
+    assert remaining["figure_ids"] == "budget.food.budget_yuan;budget.food.actual_yuan;budget.food.remaining_yuan"
 
 
 def test_two_independent_errors_are_not_explained_by_one_cell():
@@ -88,7 +88,7 @@ def test_two_independent_errors_are_not_explained_by_one_cell():
     out = c.run_checks(budget_report(TWO_ERRORS))
     failing = {k for k, v in ids(out).items() if v == "error"}
     assert failing == {
-        "budget_remaining:masks",
+        "budget_remaining:food",
         "budget_sum:remaining_yuan",
         "budget_sum:budget_yuan",
         "budget_remaining:total",
@@ -96,7 +96,7 @@ def test_two_independent_errors_are_not_explained_by_one_cell():
     loc = one(out, "localise:budget")
     assert loc["message_en"].startswith("No single-cell correction explains all 4 failing budget sums")
     assert loc["message_en"].endswith(
-        "The closest: the remaining amount of Masks (masks行) reading -1678.5 (digits 8 and 7 transposed) "
+        "The closest: the remaining amount of Food (food行) reading -1346.5 (digits 6 and 4 transposed) "
         "explains 2 of them."
     )
     assert (out["explanation_en"] == "").all()

@@ -14,14 +14,14 @@ def test_place_above_the_project_figure():
         make_report(
             [
                 fig("F001", "households_visited", 100),
-                fig("F002", "households_visited", 120, place_id="huaxinglu", section="四"),
-                fig("F003", "households_visited", 90, place_id="langudi", section="四"),
+                fig("F002", "households_visited", 120, place_id="hehua", section="四"),
+                fig("F003", "households_visited", 90, place_id="shiqiao", section="四"),
             ]
         )
     )
-    assert {"part_whole:households_visited:huaxinglu", "part_whole:households_visited:places"} <= set(out["check_id"])
-    assert "part_whole:households_visited:langudi" not in set(out["check_id"])
-    assert one(out, "part_whole:households_visited:huaxinglu")["place_ids"] == "huaxinglu"
+    assert {"part_whole:households_visited:hehua", "part_whole:households_visited:places"} <= set(out["check_id"])
+    assert "part_whole:households_visited:shiqiao" not in set(out["check_id"])
+    assert one(out, "part_whole:households_visited:hehua")["place_ids"] == "hehua"
 
 
 def test_place_between_two_conflicting_project_figures_is_info():
@@ -31,14 +31,14 @@ def test_place_between_two_conflicting_project_figures_is_info():
             [
                 fig("F001", "banners_hung", 43, unit="banners"),
                 fig("F002", "banners_hung", 1295, unit="banners", section="四"),
-                fig("F003", "banners_hung", 60, unit="banners", place_id="huaxinglu", section="四"),
+                fig("F003", "banners_hung", 60, unit="banners", place_id="hehua", section="四"),
             ]
         )
     )
-    row = one(out, "part_whole:banners_hung:huaxinglu")
+    row = one(out, "part_whole:banners_hung:hehua")
     assert row["severity"] == "info"
     assert row["figure_ids"] == "F003;F001;F002"
-    assert row["place_ids"] == "huaxinglu"
+    assert row["place_ids"] == "hehua"
 
 
 def test_place_within_every_project_figure_is_silent():
@@ -48,7 +48,7 @@ def test_place_within_every_project_figure_is_silent():
             [
                 fig("F001", "banners_hung", 43, unit="banners"),
                 fig("F002", "banners_hung", 1295, unit="banners", section="四"),
-                fig("F003", "banners_hung", 40, unit="banners", place_id="huaxinglu", section="四"),
+                fig("F003", "banners_hung", 40, unit="banners", place_id="hehua", section="四"),
             ]
         )
     )
@@ -61,8 +61,8 @@ def test_places_summing_above_the_project_figure_without_double_counting():
         make_report(
             [
                 fig("F001", "households_visited", 100),
-                fig("F002", "households_visited", 60, place_id="huaxinglu", section="四"),
-                fig("F003", "households_visited", 50, place_id="langudi", section="四"),
+                fig("F002", "households_visited", 60, place_id="hehua", section="四"),
+                fig("F003", "households_visited", 50, place_id="shiqiao", section="四"),
             ]
         )
     )
@@ -71,8 +71,8 @@ def test_places_summing_above_the_project_figure_without_double_counting():
         make_report(
             [
                 fig("F001", "households_visited", 100),
-                fig("F002", "households_visited", 60, place_id="shuyuanjie", section="四"),
-                fig("F003", "households_visited", 50, place_id="huaxinglu", section="四"),
+                fig("F002", "households_visited", 60, place_id="taoyuan", section="四"),
+                fig("F003", "households_visited", 50, place_id="hehua", section="四"),
             ]
         )
     )
@@ -90,7 +90,7 @@ def test_approximate_place_figure_within_tolerance():
                     "banners",
                     48,
                     unit="banners",
-                    place_id="langudi",
+                    place_id="shiqiao",
                     quote="约 48 幅",
                     qualifier="approximate",
                     is_approximate=True,

@@ -70,7 +70,7 @@ def test_other_places_units_scopes_and_targets_are_kept_apart():
     """Other places, units and targets are not the same metric; scopes differ at most as info."""
     assert series(
         fig("F001", "households_visited", 100),
-        fig("F002", "households_visited", 5, place_id="huaxinglu", scope="community"),
+        fig("F002", "households_visited", 5, place_id="hehua", scope="community"),
         fig("F003", "households_visited", 300, unit="household_times"),
         fig("F004", "households_visited", 999, qualifier="target"),
     ).empty

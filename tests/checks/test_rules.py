@@ -84,33 +84,33 @@ def test_ratio_rules_are_not_mistaken_for_budget_identities():
 
 
 def test_rules_are_evaluated_with_approximate_tolerance():
-    """'1100多' against 1678.5 fails with the rule's severity; 1000 == 1000 and 248 + 7608 == 7856 hold."""
+    """'1200多' against 1346.5 fails with the rule's severity; 1000 == 1000 and 315 + 4120 == 4435 hold."""
     figures = [
         fig(
             "F001",
             "overrun",
-            1100,
+            1200,
             unit="yuan",
-            quote="多出了1100多元",
+            quote="超支了1200多元",
             is_approximate=True,
             qualifier="approximate",
         ),
         fig("F002", "saving", 1000, unit="yuan"),
-        fig("F003", "part", 248),
-        fig("F004", "part2", 7608),
-        fig("F005", "whole", 7856),
+        fig("F003", "part", 315),
+        fig("F004", "part2", 4120),
+        fig("F005", "whole", 4435),
     ]
     rules = [
-        rule("overrun", "budget.masks.actual_yuan - budget.masks.budget_yuan", "==", "F001"),
-        rule("saving", "budget.disinfectant.budget_yuan - budget.disinfectant.actual_yuan", "==", "F002"),
+        rule("overrun", "budget.food.actual_yuan - budget.food.budget_yuan", "==", "F001"),
+        rule("saving", "budget.clothing.budget_yuan - budget.clothing.actual_yuan", "==", "F002"),
         rule("parts", "F003 + F004", "==", "F005", "error"),
     ]
     out = c.run_checks(budget_report(CLEAN, figures, rules=rules))
     assert ids(out) == {"rule:overrun": "warning"}
     message = one(out, "rule:overrun")["message_en"]
-    assert message.startswith("Rule overrun. The report gives budget.masks.actual_yuan = 19678.5")
-    assert "→ 1678.5, against F001 = 1100 (1100–1200)" in message
-    assert one(out, "rule:overrun")["figure_ids"] == "budget.masks.actual_yuan;budget.masks.budget_yuan;F001"
+    assert message.startswith("Rule overrun. The report gives budget.food.actual_yuan = 25346.5")
+    assert "→ 1346.5, against F001 = 1200 (1200–1300)" in message
+    assert one(out, "rule:overrun")["figure_ids"] == "budget.food.actual_yuan;budget.food.budget_yuan;F001"
 
 
 def test_rule_operators_tolerance_and_empty_cells():

@@ -15,11 +15,11 @@ def test_mini_findings_are_sorted_and_deterministic(mini):
     """Mini findings are sorted by severity then check id, and identical on a second run."""
     out = c.run_checks(mini)
     assert list(zip(out["check_id"], out["severity"], strict=True)) == [
-        ("budget_remaining:masks", "error"),
+        ("budget_remaining:food", "error"),
         ("budget_remaining:total", "error"),
         ("budget_sum:remaining_from_lines", "error"),
         ("same_metric:phone_checks_households", "warning"),
-        ("threshold:disinfectant", "warning"),
+        ("threshold:clothing", "warning"),
         ("localise:budget", "info"),
         ("same_metric:households_visited", "info"),
     ]

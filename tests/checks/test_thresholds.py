@@ -9,15 +9,15 @@ from engine_data import line, total
 
 
 def test_budget_threshold_findings_follow_the_profile():
-    """−16.7 % warns under default (10 %), not under foundation (20 %); a remark makes it info."""
+    """−11.9 % warns under default (10 %), not under foundation (20 %); a remark makes it info."""
     rows = [
-        line("masks", 18000, 19678.5, -1678.5),
-        line("disinfectant", 12000, 10000, 2000),
-        total(30000, 29678.5, 321.5),
+        line("food", 24000, 25346.5, -1346.5),
+        line("clothing", 16000, 14100, 1900),
+        total(40000, 39446.5, 553.5),
     ]
     out = c.run_checks(budget_report(rows))
-    assert ids(out) == {"threshold:disinfectant": "warning"}
-    assert "2000 yuan under budget (16.7 %)" in one(out, "threshold:disinfectant")["message_en"]
+    assert ids(out) == {"threshold:clothing": "warning"}
+    assert "1900 yuan under budget (11.9 %)" in one(out, "threshold:clothing")["message_en"]
     assert c.run_checks(budget_report(rows), profile="foundation").empty
     rows[1]["remark_zh"] = "价格下降"
-    assert ids(c.run_checks(budget_report(rows))) == {"threshold:disinfectant": "info"}
+    assert ids(c.run_checks(budget_report(rows))) == {"threshold:clothing": "info"}

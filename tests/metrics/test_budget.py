@@ -12,16 +12,16 @@ from engine_data import fig, line, make_report, total
 
 
 def test_budget_variance_on_mini(mini):
-    """Mini: masks +1678.5 (9.325 %), disinfectant −2000 (−16.7 %, explain); totals from lines."""
+    """Mini: food +1346.5 (5.61 %), clothing −1900 (−11.875 %, explain); totals from lines."""
     out = m.budget_variance(mini).set_index("line_id")
     assert list(out["level"]) == ["line", "line", "category", "total"]
-    masks = out.loc["masks"]
-    assert (masks["variance_yuan"], masks["variance_pct"]) == (1678.5, pytest.approx(9.325))
-    assert masks["execution_rate"] == pytest.approx(1.09325) and not masks["needs_explanation"]
-    disinfectant = out.loc["disinfectant"]
-    assert disinfectant["variance_pct"] == pytest.approx(-16.6667, abs=1e-4) and disinfectant["needs_explanation"]
-    assert out.loc["total", "actual_yuan"] == 29678.5 and out.loc["total", "variance_yuan"] == -321.5
-    assert out.loc["category-protection", "budget_yuan"] == 30000
+    food = out.loc["food"]
+    assert (food["variance_yuan"], food["variance_pct"]) == (1346.5, pytest.approx(5.610417))
+    assert food["execution_rate"] == pytest.approx(1.05610417) and not food["needs_explanation"]
+    clothing = out.loc["clothing"]
+    assert clothing["variance_pct"] == pytest.approx(-11.875) and clothing["needs_explanation"]
+    assert out.loc["total", "actual_yuan"] == 39446.5 and out.loc["total", "variance_yuan"] == -553.5
+    assert out.loc["category-supplies", "budget_yuan"] == 40000
 
 
 def test_category_and_total_are_sums_of_lines_not_printed_totals():

@@ -12,10 +12,10 @@ from engine_data import fig, line, make_report
 
 
 def test_cost_per_output_on_mini(mini):
-    """Mini: actual spend 29678.5 ÷ the latest households visited 12500 = 2.37428 yuan per household."""
+    """Mini: actual spend 39446.5 ÷ the latest households visited 12500 = 3.15572 yuan per household."""
     (r,) = m.cost_per_output(mini).itertuples()
-    assert (r.metric, r.output_figure_id, r.spend_yuan) == ("households_visited", "F007", 29678.5)
-    assert r.cost_per_output_yuan == pytest.approx(2.37428)
+    assert (r.metric, r.output_figure_id, r.spend_yuan) == ("households_visited", "F007", 39446.5)
+    assert r.cost_per_output_yuan == pytest.approx(3.15572)
     assert not r.is_org_wide and "cannot be added" in r.caveat_en
 
 

@@ -99,10 +99,10 @@ def test_unknown_budget_line_is_reported(mini_report):
     from analysis.load import validate_report
 
     (mini_report / "key_outputs.csv").write_text(
-        "metric,label_zh,label_en,why,budget_lines\nhouseholds_visited,入户,Households,,masks;kitchen\n",
+        "metric,label_zh,label_en,why,budget_lines\nhouseholds_visited,入户,Households,,food;kitchen\n",
         encoding="utf-8",
     )
     _, problems = validate_report(mini_report)
     (problem,) = problems
     assert (problem.row, problem.column, problem.found) == (2, "budget_lines", "'kitchen'")
-    assert "masks" in problem.expected
+    assert "food" in problem.expected

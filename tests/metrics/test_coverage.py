@@ -13,7 +13,7 @@ from engine_data import fig, make_report
 
 
 def test_target_attainment_on_mini(mini):
-    """The dated later F007 (12500) is used against 10000 户次; the undated F005 is the other."""
+    """The dated later F007 (12500) is used against 8000 户次; the undated F005 is the other."""
     out = m.target_attainment(mini)
     assert list(out.columns[:13]) == [
         "target_id",
@@ -33,12 +33,12 @@ def test_target_attainment_on_mini(mini):
     households = row(out, "target_id", "households")
     assert households["achieved_figure_ids"] == "F007"
     assert households["other_figure_ids"] == "F005"
-    assert households["attainment_ratio"] == pytest.approx(1.25)
+    assert households["attainment_ratio"] == pytest.approx(1.5625)
     assert households["cutoff_date"] == pd.Timestamp("2020-03-01")
     assert households["note_en"] == "units differ: target in household visits, achieved in households"
     assert households["note_zh"] == "单位不同：目标以户次计，完成数以户计"
     communities = row(out, "target_id", "communities")
-    assert communities["achieved_value"] == 20 and communities["attainment_ratio"] == pytest.approx(2.0)
+    assert communities["achieved_value"] == 20 and communities["attainment_ratio"] == pytest.approx(4.0)
     assert bool(communities["is_approximate"]) is True
 
 
@@ -125,10 +125,10 @@ def reach_report():
                 quote="其余社区40多个",
             ),
             fig("F003", "target_communities", 10, unit="communities", qualifier="target"),
-            fig("F004", "communities_platform", 2, unit="communities", scope="district", place_id="jinjiang"),
-            fig("F005", "households_visited", 4, scope="community", place_id="huaxinglu"),
+            fig("F004", "communities_platform", 2, unit="communities", scope="district", place_id="nanhu"),
+            fig("F005", "households_visited", 4, scope="community", place_id="hehua"),
         ],
-        source="一、在华星路社区开展工作\n",
+        source="一、在荷花社区开展工作\n",
         coverage_totals=[
             {"level": "community", "figure_id": "F001", "combine": "sum"},
             {"level": "community", "figure_id": "F002", "combine": "sum"},
@@ -141,11 +141,11 @@ def test_place_reach_against_stated_totals():
     out = m.place_reach(reach_report()).set_index("level")
     community = out.loc["community"]
     assert community["places_named"] == 3
-    assert community["place_ids"] == "huaxinglu;langudi;guangtan"
+    assert community["place_ids"] == "hehua;shiqiao;fengtian"
     assert (community["stated_total"], community["stated_total_max"]) == (60, 80)
     assert community["stated_figure_ids"] == "F001;F002" and bool(community["stated_is_approximate"])
     assert community["named_share"] == pytest.approx(0.05)
-    assert (community["in_text"], community["in_text_ids"]) == (1, "huaxinglu")
+    assert (community["in_text"], community["in_text_ids"]) == (1, "hehua")
     assert (
         community["with_figures"],
         out.loc["street", "with_figures"],

@@ -20,11 +20,11 @@ def place_report():
             fig("F001", "households_visited", 1000),
             fig("F002", "phone_checks", 500),
             fig("F003", "vehicles_checked", 30, unit="vehicle_times"),
-            fig("F004", "households_visited", 40, scope="community", place_id="huaxinglu", section="四"),
-            fig("F005", "households_visited", 60, scope="community", place_id="langudi", section="四"),
-            fig("F006", "phone_checks", 20, scope="street", place_id="shuyuanjie", section="四"),
-            fig("F007", "phone_checks", 5, scope="community", place_id="huaxinglu", section="四"),
-            fig("F008", "households_visited", 7, scope="community", place_id="guangtan", section="四"),
+            fig("F004", "households_visited", 40, scope="community", place_id="hehua", section="四"),
+            fig("F005", "households_visited", 60, scope="community", place_id="shiqiao", section="四"),
+            fig("F006", "phone_checks", 20, scope="street", place_id="taoyuan", section="四"),
+            fig("F007", "phone_checks", 5, scope="community", place_id="hehua", section="四"),
+            fig("F008", "households_visited", 7, scope="community", place_id="fengtian", section="四"),
             fig("F009", "target_households", 900, qualifier="target"),
         ]
     )
@@ -32,7 +32,7 @@ def place_report():
 
 def test_district_completeness_sums_places_below_without_overlap():
     """A district's value adds up the places below it that do not overlap; never apportioned."""
-    out = m.district_completeness(place_report(), "jinjiang").set_index("metric")
+    out = m.district_completeness(place_report(), "nanhu").set_index("metric")
     assert list(out.index) == ["households_visited", "phone_checks", "vehicles_checked"]
     assert out.loc["households_visited", "place_value"] == 100
     assert out.loc["households_visited", "figure_ids"] == "F004;F005"
@@ -49,11 +49,11 @@ def test_district_completeness_prefers_the_place_own_figure():
     report = make_report(
         [
             fig("F001", "households_visited", 1000),
-            fig("F002", "households_visited", 150, scope="district", place_id="jinjiang", section="二"),
-            fig("F003", "households_visited", 40, scope="community", place_id="huaxinglu", section="四"),
+            fig("F002", "households_visited", 150, scope="district", place_id="nanhu", section="二"),
+            fig("F003", "households_visited", 40, scope="community", place_id="hehua", section="四"),
         ]
     )
-    out = m.district_completeness(report, "jinjiang")
+    out = m.district_completeness(report, "nanhu")
     assert (out["place_value"].item(), out["figure_ids"].item(), out["status"].item()) == (
         150,
         "F002",
@@ -62,8 +62,8 @@ def test_district_completeness_prefers_the_place_own_figure():
 
 
 def test_district_completeness_on_mini(mini):
-    """Mini: Jinjiang reports none of the four project-scope metrics."""
-    out = m.district_completeness(mini, "jinjiang")
+    """Mini: Nanhu reports none of the four project-scope metrics."""
+    out = m.district_completeness(mini, "nanhu")
     assert list(out["metric"]) == [
         "grant_budget_yuan",
         "worker_deployments",
@@ -76,29 +76,29 @@ def test_district_completeness_on_mini(mini):
 
 def test_district_figures_include_places_below():
     """A district's figures include its streets' and communities', with labels and names."""
-    out = m.district_figures(place_report(), "jinjiang")
+    out = m.district_figures(place_report(), "nanhu")
     assert list(out["figure_id"]) == ["F004", "F005", "F006", "F007"]
     first = out.iloc[0]
     assert (first["label_en"], first["place_name_zh"], first["place_name_en"]) == (
         "Households visited",
-        "华星路社区",
-        "Huaxinglu",
+        "荷花社区",
+        "Hehua",
     )
-    assert m.district_figures(place_report(), "wuhou")["figure_id"].tolist() == ["F008"]
+    assert m.district_figures(place_report(), "xitang")["figure_id"].tolist() == ["F008"]
 
 
 def test_district_places_lists_descendants_depth_first():
     """A district's places are listed depth first with their depth below it."""
-    out = m.district_places(place_report(), "jinjiang")
-    assert list(out["place_id"]) == ["shuyuanjie", "huaxinglu", "langudi"]
+    out = m.district_places(place_report(), "nanhu")
+    assert list(out["place_id"]) == ["taoyuan", "hehua", "shiqiao"]
     assert list(out["depth"]) == [1, 2, 1]
     assert list(out["n_figures"]) == [1, 2, 1]
-    assert out.iloc[1]["parent_name_zh"] == "书院街街道"
+    assert out.iloc[1]["parent_name_zh"] == "桃源街道"
 
 
 def test_unknown_place_is_a_usage_error():
     """An unknown place id raises UsageError naming the valid district ids."""
-    with pytest.raises(UsageError, match="jinjiang, wuhou"):
+    with pytest.raises(UsageError, match="nanhu, xitang"):
         m.district_figures(place_report(), "nowhere")
 
 
@@ -128,8 +128,8 @@ def test_share_needs_the_same_unit():
     report = make_report(
         [
             fig("F001", "households_visited", 100, unit="households"),
-            fig("F002", "households_visited", 30, unit="household_times", place_id="huaxinglu", section="四"),
+            fig("F002", "households_visited", 30, unit="household_times", place_id="hehua", section="四"),
         ]
     )
-    row = m.district_completeness(report, "jinjiang").set_index("metric").loc["households_visited"]
+    row = m.district_completeness(report, "nanhu").set_index("metric").loc["households_visited"]
     assert row["status"] == "reported" and math.isnan(row["share"])

@@ -23,7 +23,7 @@ def intensity_report(workers: float, cutoff: str | None) -> object:
                 "label_zh": "社工",
                 "label_en": "Care workers",
                 "workers_figure_id": "F001",
-                "place_id": "jinjiang",
+                "place_id": "nanhu",
             }
         ],
         intensities=[
@@ -53,7 +53,7 @@ def test_intensity_uses_the_output_cutoff_date():
     assert r.output_per_worker == pytest.approx(35.0)
     assert (r.days, r.days_basis) == (48, "project start to the output's cut-off date 2020-03-12")
     assert r.output_per_worker_day == pytest.approx(35 / 48)
-    assert r.place_id == "jinjiang"
+    assert r.place_id == "nanhu"
 
 
 def test_zero_workers_give_nan_not_inf():

@@ -30,10 +30,10 @@ def test_all_metrics_on_mini(mini):
     ]
     assert set(out["kind"]) == {"coverage", "intensity", "budget", "cost", "reach"}
     values = out.set_index("metric_id")["value"]
-    assert values["attainment:households"] == pytest.approx(1.25)
-    assert values["execution_rate:masks"] == pytest.approx(1.09325)
+    assert values["attainment:households"] == pytest.approx(1.5625)
+    assert values["execution_rate:food"] == pytest.approx(25346.5 / 24000)
     assert values["per_worker_day:screening_households"] == pytest.approx(600 / 67)
-    assert values["cost_per_output:households_visited"] == pytest.approx(2.37428)
+    assert values["cost_per_output:households_visited"] == pytest.approx(3.15572)
     assert out["metric_id"].is_unique
     assert set(out["scope"]) == {"project"}
 

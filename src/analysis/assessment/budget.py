@@ -46,7 +46,7 @@ def line_names(report: Report) -> dict[str, tuple[str, str]]:
 
 
 def cell_name(report: Report, cell: str) -> tuple[str, str]:
-    """A budget cell as a reader names it: (「防护口罩」的实际开支, the actual spending of Protective masks)."""
+    """A budget cell as a reader names it: (「米面粮油」的实际开支, the actual spending of Food parcels)."""
     _, line, column = cell.split(".")
     zh, en = line_names(report).get(line, (line, line))
     return f"「{zh}」的{_COLUMN_ZH.get(column, column)}", f"the {_COLUMN_EN.get(column, column)} of {en}"
@@ -292,10 +292,10 @@ def slip_text(c) -> tuple[str, str]:
 
 
 def money(value: float) -> str:
-    """An amount with thousands separators and at most two decimals: 19,678.5.
+    """An amount with thousands separators and at most two decimals: 25,346.5.
 
-    >>> money(19678.5), money(30000.0), money(-1687.5), money(0.004)
-    ('19,678.5', '30,000', '-1,687.5', '0')
+    >>> money(25346.5), money(40000.0), money(-1364.5), money(0.004)
+    ('25,346.5', '40,000', '-1,364.5', '0')
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "?"

@@ -8,7 +8,7 @@ from it (never from the kind of check that found it).
   of the grant, so 1.0 means "as large as the variance the funder accepts without an explanation"). The
   profile therefore changes money materiality; an amount below the profile's floor is never more than low.
 - **conflicting values** (the same measure twice, a count against its list, a rule between figures): the
-  relative gap between the two readings' intervals, larger.lo ÷ smaller.hi − 1 (43 against 1295 → 29.1;
+  relative gap between the two readings' intervals, larger.lo ÷ smaller.hi − 1 (42 against 1302 → 30.0;
   rounding of 余/多/约 never counts as a gap). A part larger than its whole is measured against the largest
   project total (0 when it fits one of them: it only shows a smaller total incomplete).
 - **information** (a running total revised upwards later, an organisation-wide against a project figure):
@@ -98,7 +98,7 @@ def _tolerance_text(ctx: Context, amount: float, lang: str) -> str:
 def _pct_text(share: float) -> str:
     """A share as a percentage with enough digits to be non-zero: 0.03%, 3.8%, 120%.
 
-    >>> _pct_text(9 / 30000), _pct_text(1138 / 30000), _pct_text(1.2)
+    >>> _pct_text(9 / 30000), _pct_text(1146 / 30000), _pct_text(1.2)
     ('0.03%', '3.8%', '120%')
     """
     pct = share * 100

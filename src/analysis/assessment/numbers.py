@@ -1,4 +1,4 @@
-"""Numbers as a funder reads them, with their uncertainty kept: 1,100多, 约 48, 至少 10, 约 20 万, 60–80."""
+"""Numbers as a funder reads them, with their uncertainty kept: 1,200多, 约 48, 至少 5, 约 3 万, 60–80."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ _WAN = re.compile(r"(\d+(?:\.\d+)?)\s*万")
 def num(value: float) -> str:
     """A number with thousands separators and at most two decimals.
 
-    >>> num(52444.0), num(19678.5), num(1.3333), num(float("inf"))
-    ('52,444', '19,678.5', '1.33', '∞')
+    >>> num(12500.0), num(25346.5), num(1.3333), num(float("inf"))
+    ('12,500', '25,346.5', '1.33', '∞')
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "?"
@@ -39,12 +39,12 @@ def times(ratio: float) -> str:
 
 
 def is_rounded(f: pd.Series) -> bool:
-    """A count printed as a whole number of 万 with one or two significant digits (20万人次): a round figure.
+    """A count printed as a whole number of 万 with one or two significant digits (3万人次): a round figure.
     Amounts of money are not (项目预算：3万 is exact).
 
-    >>> is_rounded(pd.Series({"quote": "服务居民20万人次", "value": 200000.0, "unit": "person_times"}))
+    >>> is_rounded(pd.Series({"quote": "探访居民3万人次", "value": 30000.0, "unit": "person_times"}))
     True
-    >>> is_rounded(pd.Series({"quote": "募捐 772.280552 万元", "value": 7722805.52, "unit": "yuan"}))
+    >>> is_rounded(pd.Series({"quote": "募捐 12.345678 万元", "value": 123456.78, "unit": "yuan"}))
     False
     """
     if str(f.get("unit")) == "yuan":
@@ -77,12 +77,12 @@ def unit_en(f: pd.Series) -> str:
 
 
 def figure_text(f: pd.Series, lang: str, unit: bool = True) -> str:
-    """A figure as printed, with its qualifier: 1,100多元 / 1,100-odd yuan, 约 48 幅, 至少 10 个, 约 20 万人次.
+    """A figure as printed, with its qualifier: 1,200多元 / 1,200-odd yuan, 约 48 幅, 至少 5 个, 约 3 万人次.
 
-    >>> f = pd.Series({"value": 1100.0, "value_max": None, "qualifier": "approximate", "is_approximate": True,
-    ...                "quote": "多出了1100多元", "unit": "yuan", "unit_zh": "元"})
+    >>> f = pd.Series({"value": 1200.0, "value_max": None, "qualifier": "approximate", "is_approximate": True,
+    ...                "quote": "超支了1200多元", "unit": "yuan", "unit_zh": "元"})
     >>> figure_text(f, "zh"), figure_text(f, "en")
-    ('1,100多元', '1,100-odd yuan')
+    ('1,200多元', '1,200-odd yuan')
     """
     v = num(float(f["value"]))
     quote = str(f.get("quote") or "")

@@ -15,8 +15,8 @@ from analysis.assessment.phrases import NO_EXPLANATION, VERDICT_EN, VERDICT_ZH, 
 
 
 def _label(ctx: Context, f: pd.Series, lang: str) -> str:
-    """A figure's measure as a reader names it, with its place when it has one: 入户（锦江区）/ Households
-    visited in Jinjiang District."""
+    """A figure's measure as a reader names it, with its place when it has one: 入户（南湖区）/ Households
+    visited in Nanhu District."""
     label = str(f["metric_zh"] if lang == "zh" else f["metric_en"])
     place = f.get("place_id")
     pl = metrics.places(ctx.report)

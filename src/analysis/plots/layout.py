@@ -40,9 +40,9 @@ def _wrap(text: str, lang: str, width: int | None = None) -> str:
     >>> print(_wrap("每名社工服务个案和困难群众", "zh"))
     每名社工服务个
     案和困难群众
-    >>> print(_wrap("协助社区入户和排查，10000 户次", "zh", 12))
-    协助社区入户和排查，
-    10000 户次
+    >>> print(_wrap("探访社区困难家庭，8000 户次", "zh", 12))
+    探访社区困难家庭，
+    8000 户次
     """
     text = str(text)
     width = width or (9 if lang == "zh" else 18)
