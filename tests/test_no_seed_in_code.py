@@ -46,11 +46,6 @@ NUMBER_COLUMNS = {"figures.csv": ("value", "value_max"), "budget.csv": ("budget_
 ALLOWED: dict[tuple[str, str], str] = {
     ("src/analysis/extract.py", "#   cheng "): "the tokenizer's note on 成: the 成 that starts a city's name is not "
     "成 = tenths; a fact of the language the rule handles, not the seed's data",
-    # Pending: docstring examples in files another change is rewriting in main at the same time (metrics/,
-    # present/); replace them by the fictional report's numbers after that merge, then drop these entries.
-    ("src/analysis/metrics/common.py", "The place value of the last significant digit"): "pending: docstring",
-    ("src/analysis/metrics/common.py", ">>> last_digit_step(20)"): "pending: doctest",
-    ("src/analysis/present/formats.py", "households' (``unit_zh``: the unit as printed"): "pending: docstring",
 }
 
 

@@ -80,9 +80,9 @@ def section_rank(section: str) -> tuple[int, tuple[int, ...]]:
 
 
 def last_digit_step(value: float) -> float:
-    """The place value of the last significant digit: 20 → 10, 1100 → 100, 2205 → 1, 2.5 → 0.1.
+    """The place value of the last significant digit: 20 → 10, 1100 → 100, 3417 → 1, 2.5 → 0.1.
 
-    >>> last_digit_step(20), last_digit_step(1100), last_digit_step(2205), last_digit_step(2.5)
+    >>> last_digit_step(20), last_digit_step(1100), last_digit_step(3417), last_digit_step(2.5)
     (10.0, 100.0, 1.0, 0.1)
     """
     if not value:

@@ -132,7 +132,7 @@ def unit_word(unit, lang: str, unit_zh=None, unit_en=None) -> str:
 
 
 def _amount(value, unit, lang: str, unit_zh=None, approximate=False, unit_en=None) -> str:
-    """'52,444 户' / '52,444 households' (``unit_zh``: the unit as printed, shown on Chinese pages; ``unit_en``:
+    """'12,500 户' / '12,500 households' (``unit_zh``: the unit as printed, shown on Chinese pages; ``unit_en``:
     the report's English label; 约 / ≈ when ``approximate``)."""
     if _missing(value):
         return MISSING
