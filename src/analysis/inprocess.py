@@ -9,8 +9,9 @@ no messages to exchange and no second copy of pandas and matplotlib in memory: a
 build process itself, and a pool worker runs its pages without a kernel beside it.
 
 Between notebooks the same reset as the warm kernel's (:data:`analysis.engine.KERNEL_SIDE`): a new session,
-the ``fresh_modules`` imported afresh, the environment, working directory, ``sys.path``, warning filters,
-rcParams, pandas options and display formatters put back as they were before the notebook. The isolation is
+the ``fresh_modules`` imported afresh (``closeout build`` names none), the environment, working directory,
+``sys.path``, warning filters, rcParams, pandas options and display formatters put back as they were before the
+notebook. The isolation is
 that of one Python process: a notebook that crashes the interpreter takes the process with it (the build then
 re-runs the pages it lost on warm kernels), and the cell timeout is not enforced. ``closeout build`` uses it
 only in processes that run nothing but notebooks (its pool workers, ``closeout watch``) or, for a small build,

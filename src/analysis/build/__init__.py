@@ -402,8 +402,8 @@ def build(
         ) as runner:
             prepared = prepare(report_dir, places=places, out=out, lang=lang, profile=profile)
             try:
-                if runner.in_this_process:  # notebooks in this process re-import the project's modules:
-                    prepared.products.wait()  # not while the index's products are computed beside them
+                if runner.in_this_process:  # notebooks in this process reset its working directory, environment
+                    prepared.products.wait()  # and options: not while the index's products are computed beside
                 notebooks_started = time.monotonic()
                 results = runner.run(prepared.tasks(), f"closeout build {prepared.report.id}")
             except BaseException:

@@ -317,9 +317,10 @@ class InlineExecutor(Executor):
 
 
 class PoolExecutor(Executor):
-    """A pool of spawned worker processes, started (and warmed up: imports, exporter, the in-process shell or
-    a kernel) as soon as the build begins, so that the warm-up overlaps the validation of the reports. Each
-    worker keeps its warm state for every page it runs. A worker that dies loses only its pages' first try:
+    """A pool of worker processes (forked from a fork server that has imported what a page needs, on POSIX;
+    else spawned), started in the background as soon as the build begins, so that their start and warm-up
+    (the exporter, the in-process shell or a kernel) overlap the validation of the reports. Each worker keeps
+    its warm state for every page it runs. A worker that dies loses only its pages' first try:
     they are run again on warm kernels (isolated) in the build process."""
 
     name = "local pool"
