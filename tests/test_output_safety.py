@@ -233,6 +233,27 @@ def test_disk_full_is_one_line_and_the_previous_output_is_intact(mini_report, di
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
 
 
+def test_a_notebook_cut_short_by_a_full_disk_is_one_line(built, capsys, monkeypatch):
+    """The disk fills while papermill writes an executed notebook: the file is left cut in the middle of a
+    character and papermill raises ENOSPC. One line, the OS-error exit status, the previous output intact."""
+    import papermill
+
+    report, out = built
+    before = tree_digest(out / "mini")
+
+    def cut_short(notebook, output_path, **kwargs):
+        Path(output_path).write_bytes('{"cells": [{"source": "入'.encode()[:-1])
+        raise OSError(errno.ENOSPC, "No space left on device", output_path)
+
+    monkeypatch.setattr(papermill, "execute_notebook", cut_short)
+    code, err = run([*BUILD, str(report), "--out", str(out)], capsys)
+    assert code == EXIT_SYSTEM, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "no space left on the device (ENOSPC)" in lines[0], err
+    assert tree_digest(out / "mini") == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
 def test_read_only_output_is_one_line_and_the_previous_output_is_intact(mini_report, disk, capsys, monkeypatch):
     """A read-only file system (EROFS): one line, the OS-error exit status, the previous output intact."""
     folder, real, before = disk

@@ -180,9 +180,15 @@ def _run_job(job: Job, out_dir: str, scratch: str, kernel_name: str, engine_name
         str(Path.home()): "~",
     }
     result.error = scrub_text(result.error, machine)
-    if executed.is_file():
-        executed.write_text(scrub_text(executed.read_text(encoding="utf-8"), machine, json_escaped=True),
-                            encoding="utf-8")
+    if executed.is_file() and not result.fatal:
+        try:
+            text = executed.read_text(encoding="utf-8")
+        except UnicodeDecodeError:  # cut short by a failed write (a full disk): the page has failed
+            text = None
+            if result.status == "ok":
+                result.status, result.cell, result.error = "failed", "-", "the executed notebook is incomplete"
+        if text is not None:
+            executed.write_text(scrub_text(text, machine, json_escaped=True), encoding="utf-8")
     if result.status == "ok":
         try:
             page, notes = render_html(executed, job.title, job.lang)
