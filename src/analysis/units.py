@@ -84,7 +84,7 @@ def _row(unit_id, report) -> pd.Series | None:
         return None
     table = unit_table(report) if _report_frame(report) is not None else _shipped()
     hit = table[table["id"] == unit_id]
-    return None if hit.empty else hit.iloc[-1]
+    return None if hit.empty else hit.iloc[-1].copy()  # never a view of the cached table the pages share
 
 
 def _missing(value) -> bool:
