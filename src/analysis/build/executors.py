@@ -389,8 +389,8 @@ class PoolExecutor(Executor):
         if self._starting is None:
             self.start()
         self._start_done.wait()
-        if self._start_error is not None:
-            error, self._start_error = self._start_error, None
+        if self._start_error is not None:  # raised once; the next run() tries to start the workers again
+            error, self._start_error, self._starting = self._start_error, None, None
             raise error
 
     def run(self, tasks: list[Task], label: str) -> list[JobResult]:
