@@ -289,3 +289,25 @@ def test_a_place_id_that_names_a_generated_page_never_overwrites_it(mini_report,
     assert code == EXIT_INPUT
     assert "places.csv, row 3, column place_id" in err and repr(place_id) in err
     assert not Path("out").exists()
+
+
+def test_workers_that_cannot_start_are_one_line_and_the_previous_output_is_intact(built, capsys, monkeypatch):
+    """The pool's processes cannot be started (too many open files): one line, the OS-error exit status, the
+    previous output intact; the next build starts its workers again."""
+    import concurrent.futures as cf
+
+    report, out = built
+    before = tree_digest(out / "mini")
+    real = cf.ProcessPoolExecutor
+
+    def no_processes(*args, **kwargs):
+        raise OSError(errno.EMFILE, "Too many open files")
+
+    monkeypatch.setattr(cf, "ProcessPoolExecutor", no_processes)
+    code, err = run(["build", "--workers", "2", str(report), "--out", str(out)], capsys)
+    assert code == EXIT_SYSTEM, err
+    assert len(err.strip().splitlines()) == 1 and "EMFILE" in err and "Traceback" not in err, err
+    assert tree_digest(out / "mini") == before
+    monkeypatch.setattr(cf, "ProcessPoolExecutor", real)
+    code, err = run(["build", "--workers", "2", str(report), "--out", str(out)], capsys)
+    assert code == 0, err
