@@ -347,18 +347,18 @@ def test_kernel_start_failure_is_retried(tmp_path, monkeypatch):
 
     monkeypatch.setattr(papermill, "execute_notebook", flaky)
     job = build.Job(
-        "jinjiang",
+        "nanhu",
         "district",
         str(build.NOTEBOOKS / build.DISTRICT_NOTEBOOK),
-        {"place_id": "jinjiang"},
+        {"place_id": "nanhu"},
         "zh",
-        "锦江区",
-        "jinjiang.html",
-        "executed/jinjiang.ipynb",
+        "南湖区",
+        "nanhu.html",
+        "executed/nanhu.ipynb",
     )
     result = build.run_job(job, str(tmp_path), str(tmp_path))
     assert result.status == "ok" and result.attempts == 2 and len(attempts) == 2
-    assert "<h1>页</h1>" in (tmp_path / "jinjiang.html").read_text(encoding="utf-8")
+    assert "<h1>页</h1>" in (tmp_path / "nanhu.html").read_text(encoding="utf-8")
 
 
 def test_another_report_builds_and_its_strings_are_escaped(mini_report, tmp_path):

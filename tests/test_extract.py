@@ -48,21 +48,21 @@ def one(text: str):
 
 def test_spaces_around_digits_are_not_part_of_the_mention():
     """The source pads numbers with spaces; the mention is the digits alone, offsets into the text."""
-    m = one("入户 52444 户")
-    assert (m.text, m.value, m.start, m.end, m.kind) == ("52444", 52444.0, 3, 8, "number")
+    m = one("入户 61837 户")
+    assert (m.text, m.value, m.start, m.end, m.kind) == ("61837", 61837.0, 3, 8, "number")
 
 
 def test_wan_multiplier_with_a_space():
-    """772.280552 万元 is one mention worth 7722805.52 (万 included, 元 not)."""
-    m = one("募捐 772.280552 万元")
-    assert (m.text, m.value) == ("772.280552 万", 7722805.52)
+    """635.914073 万元 is one mention worth 6359140.73 (万 included, 元 not)."""
+    m = one("募捐 635.914073 万元")
+    assert (m.text, m.value) == ("635.914073 万", 6359140.73)
 
 
 @pytest.mark.parametrize(
     "text, mention, value",
     [
         ("项目预算：3万", "3万", 30000.0),
-        ("服务居民20万人次", "20万", 200000.0),
+        ("服务居民30万人次", "30万", 300000.0),
         ("善款 200 万元", "200 万", 2000000.0),
         ("1.5 千元", "1.5 千", 1500.0),
     ],
@@ -82,27 +82,27 @@ def test_thousands_separator():
     """30,000 (and full-width 30，000) is one number, 30000."""
     assert (one("合计\t\t30,000\t").text, one("合计\t\t30,000\t").value) == ("30,000", 30000.0)
     assert one("30，000 份").value == 30000.0
-    assert one("30,049.5").value == 30049.5
+    assert one("41,237.5").value == 41237.5
 
 
 def test_comma_between_clauses_is_no_thousands_separator():
     """A full-width comma followed by a number of another clause separates two mentions."""
-    assert found("10 个社区，10000 户次") == [("10", 10.0, "number"), ("10000", 10000.0, "number")]
+    assert found("12 个社区，15000 户次") == [("12", 12.0, "number"), ("15000", 15000.0, "number")]
 
 
 def test_negative_number_in_the_budget_table():
-    """-1687.5 after a tab is negative."""
-    assert [(r.text, r.value) for r in extract_mentions("18000.00\t19678.5\t-1687.5\t").itertuples()] == [
-        ("18000.00", 18000.0),
-        ("19678.5", 19678.5),
-        ("-1687.5", -1687.5),
+    """-1316.5 after a tab is negative."""
+    assert [(r.text, r.value) for r in extract_mentions("24000.00\t25316.5\t-1316.5\t").itertuples()] == [
+        ("24000.00", 24000.0),
+        ("25316.5", 25316.5),
+        ("-1316.5", -1316.5),
     ]
 
 
 def test_decimals():
-    """Decimals keep their value; 18000.00 is 18000."""
-    assert one("18000.00").value == 18000.0
-    assert one("19678.5").value == 19678.5
+    """Decimals keep their value; 24000.00 is 24000."""
+    assert one("24000.00").value == 24000.0
+    assert one("25316.5").value == 25316.5
 
 
 def test_fullwidth_digits():
@@ -113,25 +113,25 @@ def test_fullwidth_digits():
 
 
 def test_number_with_a_slash_unit():
-    """1000 元/张 is a number."""
-    m = one("加油卡（1000 元/张）")
-    assert (m.text, m.value, m.kind) == ("1000", 1000.0, "number")
+    """500 元/张 is a number."""
+    m = one("购物卡（500 元/张）")
+    assert (m.text, m.value, m.kind) == ("500", 500.0, "number")
 
 
 # --- qualifiers and ranges -----------------------------------------------------------------------------
 
 
 def test_trailing_yu_is_approximate():
-    """500 余人次: the mention is '500 余', approximate."""
-    m = one("提供支持，500 余人次")
-    assert (m.text, m.value, m.is_approximate, m.qualifier) == ("500 余", 500.0, True, "approximate")
+    """300 余人次: the mention is '300 余', approximate."""
+    m = one("参与居民 300 余人次")
+    assert (m.text, m.value, m.is_approximate, m.qualifier) == ("300 余", 300.0, True, "approximate")
 
 
 def test_trailing_duo_is_approximate():
-    """20多个: the mention is '20多', approximate; 1100多元 is 1100."""
+    """20多个: the mention is '20多', approximate; 1300多元 is 1300."""
     m = one("共计20多个")
     assert (m.text, m.value, m.is_approximate, m.qualifier) == ("20多", 20.0, True, "approximate")
-    assert one("多出了1100多元").text == "1100多"
+    assert one("多出了1300多元").text == "1300多"
 
 
 def test_duo_before_wan():
@@ -148,7 +148,7 @@ def test_leading_yue_is_approximate():
 
 def test_leading_guo_is_approximate():
     """过 100 万 is approximate 1000000."""
-    m = one("累计过 100 万的点击量")
+    m = one("累计过 100 万的浏览量")
     assert (m.text, m.value, m.is_approximate, m.qualifier) == ("过 100 万", 1000000.0, True, "approximate")
 
 
@@ -173,9 +173,9 @@ def test_words_ending_in_a_qualifier_character_are_no_qualifiers():
 
 
 def test_estimated_range():
-    """预计支持 8-10 家: one mention, value 8, value_max 10, an estimate."""
-    m = one("预计支持 8-10 家社会组织")
-    assert (m.text, m.value, m.value_max, m.qualifier) == ("8-10", 8.0, 10.0, "estimate")
+    """预计支持 6-9 家: one mention, value 6, value_max 9, an estimate."""
+    m = one("预计支持 6-9 家志愿团队")
+    assert (m.text, m.value, m.value_max, m.qualifier) == ("6-9", 6.0, 9.0, "estimate")
 
 
 @pytest.mark.parametrize("text", ["8-10 家", "8～10 家", "8至10 家", "8 至 10 家", "8~10 家"])
@@ -200,18 +200,18 @@ def test_single_number_has_no_value_max():
 
 
 def test_date_and_time():
-    """截止 1 月 28 日晚 22 时 gives one date and one time, not three numbers."""
-    assert found("截止 1 月 28 日晚 22 时，") == [("1 月 28 日", None, "date"), ("22 时", None, "time")]
+    """截止 2 月 14 日晚 21 时 gives one date and one time, not three numbers."""
+    assert found("截止 2 月 14 日晚 21 时，") == [("2 月 14 日", None, "date"), ("21 时", None, "time")]
 
 
 def test_date_and_clock_time():
-    """截止 3 月 6 日 24:00 gives one date and one time (24:00 is one mention)."""
-    assert found("截止 3 月 6 日 24:00，") == [("3 月 6 日", None, "date"), ("24:00", None, "time")]
+    """截止 4 月 9 日 24:00 gives one date and one time (24:00 is one mention)."""
+    assert found("截止 4 月 9 日 24:00，") == [("4 月 9 日", None, "date"), ("24:00", None, "time")]
 
 
 @pytest.mark.parametrize(
     "text",
-    ["2月1日", "1 月 28 日", "2020 年 1 月 28 日", "2020.01.25", "2020 年 3 月", "２０２０．０１．２５"],
+    ["2月1日", "2 月 14 日", "2021 年 2 月 14 日", "2021.02.01", "2021 年 4 月", "２０２１．０２．０１"],
 )
 def test_date_forms(text):
     """Each date form is one mention of kind date."""
@@ -220,10 +220,10 @@ def test_date_forms(text):
 
 
 def test_date_range_is_two_dates():
-    """2020.01.25-2020.03.31 is two dates, not a range of numbers."""
-    assert found("项目周期：2020.01.25-2020.03.31") == [
-        ("2020.01.25", None, "date"),
-        ("2020.03.31", None, "date"),
+    """2021.02.01-2021.04.30 is two dates, not a range of numbers."""
+    assert found("项目周期：2021.02.01-2021.04.30") == [
+        ("2021.02.01", None, "date"),
+        ("2021.04.30", None, "date"),
     ]
 
 
@@ -257,18 +257,18 @@ def test_number_with_point_at_line_start_is_a_decimal():
 
 
 def test_model_numbers():
-    """N95 型口罩（1250 个） gives N95 [model] and 1250 [number]."""
-    assert found("N95 型口罩（1250 个）") == [("N95", 95.0, "model"), ("1250", 1250.0, "number")]
+    """N95 型口罩（1380 个） gives N95 [model] and 1380 [number]."""
+    assert found("N95 型口罩（1380 个）") == [("N95", 95.0, "model"), ("1380", 1380.0, "number")]
 
 
 def test_model_numbers_lower_case_and_slash():
-    """防护口罩 n95/n94 gives two models."""
-    assert found("防护口罩 n95/n94\t") == [("n95", 95.0, "model"), ("n94", 94.0, "model")]
+    """医用口罩 n95/n94 gives two models."""
+    assert found("医用口罩 n95/n94\t") == [("n95", 95.0, "model"), ("n94", 94.0, "model")]
 
 
 def test_84_disinfectant_is_a_model():
-    """84 消毒液 names a product: kind model (the count that follows is a number)."""
-    assert found("84 消毒液（161 瓶）") == [("84", 84.0, "model"), ("161", 161.0, "number")]
+    """84 消毒水 names a product: kind model (the count that follows is a number)."""
+    assert found("84 消毒水（138 瓶）") == [("84", 84.0, "model"), ("138", 138.0, "number")]
 
 
 def test_latin_unit_is_a_number():
@@ -312,9 +312,9 @@ def test_fractions_are_ratios():
     assert found("百分之二十") == [("百分之二十", 20.0, "percent")]
 
 
-@pytest.mark.parametrize("text", ["一成不变", "三五成群", "成都市", "组成", "第三成员", "统一成立", "逐一成为", "新成立", "三成功"])
+@pytest.mark.parametrize("text", ["一成不变", "三五成群", "成澜市", "组成", "第三成员", "统一成立", "逐一成为", "新成立", "三成功"])
 def test_cheng_words_that_are_no_share(text):
-    """Idioms and words with 成 (一成不变, 三五成群, 成都, 成员) give no share."""
+    """Idioms and words with 成 (一成不变, 三五成群, 成澜, 成员) give no share."""
     assert [k for _, _, k in found(text) if k == "percent"] == []
 
 
@@ -324,11 +324,11 @@ def test_cheng_words_that_are_no_share(text):
 @pytest.mark.parametrize(
     "text, mention, value",
     [
-        ("覆盖九个省", "九", 9.0),
-        ("华星路两个社区", "两", 2.0),
-        ("武侯三个区", "三", 3.0),
-        ("成都五个主城区", "五", 5.0),
-        ("一万件牛奶", "一万", 10000.0),
+        ("遍及九个省", "九", 9.0),
+        ("石桥两个社区", "两", 2.0),
+        ("西塘三个区", "三", 3.0),
+        ("成澜五个主城区", "五", 5.0),
+        ("一万件面包", "一万", 10000.0),
         ("十五个", "十五", 15.0),
         ("一百零五人", "一百零五", 105.0),
         ("三个方面", "三", 3.0),
@@ -349,13 +349,13 @@ def test_chinese_numeral_with_qualifiers():
 
 
 def test_province_count_and_city_count():
-    """九个省、15 个城市 gives 9 and 15."""
-    assert found("覆盖九个省、15 个城市") == [("九", 9.0, "number"), ("15", 15.0, "number")]
+    """九个省、12 个城市 gives 9 and 12."""
+    assert found("遍及九个省、12 个城市") == [("九", 9.0, "number"), ("12", 12.0, "number")]
 
 
 def test_chinese_numeral_without_measure_word_is_no_mention():
-    """Names and words (四川, 九维, 三一基金会, 一是, 壹基金, 队伍) hold no mention."""
-    assert found("四川省、成都九维文化、北京三一基金会、一是采用、深圳壹基金、援助队伍") == []
+    """Names and words (四川, 九维, 三一书社, 一是, 壹心会, 队伍) hold no mention."""
+    assert found("四川省、成澜九维文化、北京三一书社、一是采用、深圳壹心会、援助队伍") == []
 
 
 @pytest.mark.parametrize(
@@ -365,10 +365,10 @@ def test_chinese_numeral_without_measure_word_is_no_mention():
         "为一线疫情防控",
         "一方面协助",
         "另一方面积极",
-        "“一人一册”健康检测",
+        "“一人一册”走访记录",
         "一定程度上",
         "一系列的宣传",
-        "支持一批防护物资",
+        "捐赠一批生活物资",
         "一起",
         "万一",
         "千头万绪",
@@ -377,7 +377,7 @@ def test_chinese_numeral_without_measure_word_is_no_mention():
         "进一步",
         "第一负责人",
         "第一个",
-        "任何一个社区居民",
+        "任何一个小区住户",
         "作为一个社会组织",
         "千家万户",
         "一些变动",
@@ -395,14 +395,14 @@ def test_stoplist_entries_all_yield_nothing():
 
 
 def test_title_numerals_are_other():
-    """A numeral inside 《…》 (《七步洗手法》) is kind other: part of a name."""
-    assert found("上传《七步洗手法》《正确佩戴口罩》") == [("七", 7.0, "other")]
+    """A numeral inside 《…》 (《六步洗手法》) is kind other: part of a name."""
+    assert found("转发《六步洗手法》《居家消毒指南》") == [("六", 6.0, "other")]
 
 
 def test_counted_noun_without_measure_word():
-    """三层防护口罩 and “五原则” state counts (3 layers, 5 principles)."""
-    assert found("三层防护口罩") == [("三", 3.0, "number")]
-    assert found("梳理防疫工作“五原则”") == [("五", 5.0, "number")]
+    """三层医用口罩 and “四原则” state counts (3 layers, 4 principles)."""
+    assert found("三层医用口罩") == [("三", 3.0, "number")]
+    assert found("制定探访工作“四原则”") == [("四", 4.0, "number")]
 
 
 # --- the frame -----------------------------------------------------------------------------------------
@@ -410,7 +410,7 @@ def test_counted_noun_without_measure_word():
 
 def test_columns_and_types():
     """The frame has the documented columns, in order, with int offsets and float values."""
-    m = extract_mentions("一、甲\n入户 52444 户")
+    m = extract_mentions("一、甲\n入户 61837 户")
     assert list(m.columns) == COLUMNS
     assert str(m["start"].dtype) == "int64" and str(m["value"].dtype) == "float64"
     assert str(m["is_approximate"].dtype) == "bool"
@@ -425,8 +425,8 @@ def test_empty_text():
 
 def test_context_replaces_newlines():
     """The context holds about 15 characters either side, newlines replaced by spaces."""
-    m = one("第一行\n入户 52444 户\n第三行")
-    assert "\n" not in m.context and "52444" in m.context and m.context.startswith("第一行 ")
+    m = one("第一行\n入户 61837 户\n第三行")
+    assert "\n" not in m.context and "61837" in m.context and m.context.startswith("第一行 ")
 
 
 # --- parse_number --------------------------------------------------------------------------------------
@@ -435,9 +435,9 @@ def test_context_replaces_newlines():
 @pytest.mark.parametrize(
     "s, value",
     [
-        ("772.280552 万", 7722805.52),
+        ("635.914073 万", 6359140.73),
         ("30,000", 30000.0),
-        ("-1687.5", -1687.5),
+        ("-1316.5", -1316.5),
         ("１２３４", 1234.0),
         ("３０，０００", 30000.0),
         ("20万", 200000.0),
@@ -541,7 +541,7 @@ def test_seed_section_headings_are_enumerations(seed_mentions):
 
 # --- account_for ---------------------------------------------------------------------------------------
 
-TEXT = "一、入户 52444 户，购买 N95 口罩，预计支持 8-10 家\n二、入户 52444 户\n三、剩余\t-1687.5\n"
+TEXT = "一、入户 61837 户，购买 N95 口罩，预计支持 6-9 家\n二、入户 61837 户\n三、剩余\t-1316.5\n"
 
 
 def transcribed(*rows) -> pd.DataFrame:
@@ -569,33 +569,33 @@ def test_account_for_adds_two_columns():
 
 def test_transcribed_row_covers_in_its_section_only():
     """A row covers the mention inside its quote in its own section, not the same words elsewhere."""
-    got = accounted(transcribed(("figures:F001", "一.1", "入户 52444 户", 52444.0)), exclusions())
-    assert got[("一", "52444")] == ("figures:F001", "value")
-    assert got[("二", "52444")] == (None, None)
+    got = accounted(transcribed(("figures:F001", "一.1", "入户 61837 户", 61837.0)), exclusions())
+    assert got[("一", "61837")] == ("figures:F001", "value")
+    assert got[("二", "61837")] == (None, None)
 
 
 def test_transcribed_row_needs_an_equal_value():
     """A quote that contains the mention but carries another value does not cover it."""
-    got = accounted(transcribed(("figures:F001", "一", "入户 52444 户", 52445.0)), exclusions())
-    assert got[("一", "52444")] == (None, None)
+    got = accounted(transcribed(("figures:F001", "一", "入户 61837 户", 61838.0)), exclusions())
+    assert got[("一", "61837")] == (None, None)
 
 
 def test_relative_tolerance():
     """Values equal within 1e-9 relative count as equal."""
-    got = accounted(transcribed(("figures:F001", "一", "入户 52444 户", 52444.0 * (1 + 1e-12))), exclusions())
-    assert got[("一", "52444")][0] == "figures:F001"
+    got = accounted(transcribed(("figures:F001", "一", "入户 61837 户", 61837.0 * (1 + 1e-12))), exclusions())
+    assert got[("一", "61837")][0] == "figures:F001"
 
 
 def test_absolute_value_and_value_max():
     """A negative printed value matches its absolute value; a range is covered by its upper end too."""
     got = accounted(
         transcribed(
-            ("budget:masks", "三", "剩余\t-1687.5", 1687.5), ("figures:F002", "一", "预计支持 8-10 家", 10.0)
+            ("budget:masks", "三", "剩余\t-1316.5", 1316.5), ("figures:F002", "一", "预计支持 6-9 家", 9.0)
         ),
         exclusions(),
     )
-    assert got[("三", "-1687.5")] == ("budget:masks", "abs(value)")
-    assert got[("一", "8-10")] == ("figures:F002", "value_max")
+    assert got[("三", "-1316.5")] == ("budget:masks", "abs(value)")
+    assert got[("一", "6-9")] == ("figures:F002", "value_max")
 
 
 def test_exclusion_covers_by_text():
@@ -622,10 +622,10 @@ def test_exclusion_text_must_match():
 def test_transcribed_rows_win_over_exclusions():
     """When a transcribed row and an exclusion both cover a mention, the transcribed row is reported."""
     got = accounted(
-        transcribed(("figures:F001", "一", "入户 52444 户", 52444.0)),
-        exclusions(("一", "52444", "52444", "duplicate_of_figure")),
+        transcribed(("figures:F001", "一", "入户 61837 户", 61837.0)),
+        exclusions(("一", "61837", "61837", "duplicate_of_figure")),
     )
-    assert got[("一", "52444")] == ("figures:F001", "value")
+    assert got[("一", "61837")] == ("figures:F001", "value")
 
 
 def test_unknown_section_raises():

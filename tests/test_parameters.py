@@ -21,7 +21,7 @@ def test_kernel_names_modules_and_functions_are_not_parameters():
 def test_unknown_parameter_names_the_closest_valid_one_and_all_valid_ones():
     """The error names the unknown parameter, its closest valid name and every valid name."""
     with pytest.raises(UsageError) as exc:
-        check_parameters({"plce_id": "wuhou", "lang": "zh"}, ["report_dir", "place_id", "lang", "profile"])
+        check_parameters({"plce_id": "xitang", "lang": "zh"}, ["report_dir", "place_id", "lang", "profile"])
     assert str(exc.value) == (
         "unknown notebook parameter 'plce_id' (did you mean place_id?); "
         "this notebook takes: report_dir, place_id, lang, profile"

@@ -29,8 +29,8 @@ def test_place_between_two_conflicting_project_figures_is_info():
     out = c.run_checks(
         make_report(
             [
-                fig("F001", "banners_hung", 43, unit="banners"),
-                fig("F002", "banners_hung", 1295, unit="banners", section="四"),
+                fig("F001", "banners_hung", 47, unit="banners"),
+                fig("F002", "banners_hung", 1460, unit="banners", section="四"),
                 fig("F003", "banners_hung", 60, unit="banners", place_id="hehua", section="四"),
             ]
         )
@@ -46,8 +46,8 @@ def test_place_within_every_project_figure_is_silent():
     out = c.run_checks(
         make_report(
             [
-                fig("F001", "banners_hung", 43, unit="banners"),
-                fig("F002", "banners_hung", 1295, unit="banners", section="四"),
+                fig("F001", "banners_hung", 47, unit="banners"),
+                fig("F002", "banners_hung", 1460, unit="banners", section="四"),
                 fig("F003", "banners_hung", 40, unit="banners", place_id="hehua", section="四"),
             ]
         )

@@ -39,18 +39,18 @@ def test_same_date_or_no_dates_with_different_values_contradict():
         fig("F002", "households_visited", 120, cutoff_date="2020-03-01", section="五"),
     )
     undated = series(
-        fig("F001", "households_visited", 52444, section="一.2"),
-        fig("F002", "households_visited", 53370, section="五.1.1)"),
+        fig("F001", "households_visited", 61837, section="一.2"),
+        fig("F002", "households_visited", 62519, section="五.1.1)"),
     )
     assert ids(same_day) == ids(undated) == {"same_metric:households_visited": "warning"}
     message = one(undated, "same_metric:households_visited")["message_en"]
-    assert "52444 households [F001, section 一.2, no cut-off date]" in message
+    assert "61837 households [F001, section 一.2, no cut-off date]" in message
     assert "neither has a cut-off date" in message
 
 
 def test_equal_repeats_and_rounding_are_not_flagged():
     """A restated equal figure, or 20多 against 25 and 约 48 against 52, is not a finding."""
-    assert series(fig("F001", "households_visited", 2205), fig("F002", "households_visited", 2205)).empty
+    assert series(fig("F001", "households_visited", 3418), fig("F002", "households_visited", 3418)).empty
     assert series(
         fig("F001", "households_visited", 20, qualifier="approximate", is_approximate=True, quote="20多户"),
         fig("F002", "households_visited", 25, section="二"),

@@ -23,7 +23,7 @@ def test_cost_per_output_flags_org_wide_and_zero_outputs():
     """An organisation-wide output is flagged with a caveat; a zero output gives NaN, not inf."""
     report = make_report(
         [
-            fig("F001", "psych_aid_person_times", 7856, scope="organisation", unit="person_times"),
+            fig("F001", "psych_aid_person_times", 6412, scope="organisation", unit="person_times"),
             fig("F002", "households_visited", 0),
         ],
         budget=[line("a", 100, 80, 20)],
@@ -33,7 +33,7 @@ def test_cost_per_output_flags_org_wide_and_zero_outputs():
     )
     out = m.cost_per_output(report).set_index("metric")
     assert out.loc["psych_aid_person_times", "is_org_wide"]
-    assert out.loc["psych_aid_person_times", "cost_per_output_yuan"] == pytest.approx(80 / 7856)
+    assert out.loc["psych_aid_person_times", "cost_per_output_yuan"] == pytest.approx(80 / 6412)
     assert "organisation-wide" in out.loc["psych_aid_person_times", "caveat_en"]
     assert math.isnan(out.loc["households_visited", "cost_per_output_yuan"])
 

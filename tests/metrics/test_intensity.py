@@ -14,7 +14,7 @@ def intensity_report(workers: float, cutoff: str | None) -> object:
     return make_report(
         [
             fig("F001", "care_workers", workers, unit="workers"),
-            fig("F002", "people_cared", 2205, unit="persons", cutoff_date=cutoff),
+            fig("F002", "people_cared", 1848, unit="persons", cutoff_date=cutoff),
         ],
         workforce=[
             {
@@ -48,11 +48,11 @@ def test_intensity_on_mini(mini):
 
 
 def test_intensity_uses_the_output_cutoff_date():
-    """2205 people ÷ 63 workers = 35; 25 Jan to the cut-off 12 Mar is 48 days counting both ends."""
-    (r,) = m.intensity(intensity_report(63, "2020-03-12")).itertuples()
-    assert r.output_per_worker == pytest.approx(35.0)
+    """1848 people ÷ 56 workers = 33; 25 Jan to the cut-off 12 Mar is 48 days counting both ends."""
+    (r,) = m.intensity(intensity_report(56, "2020-03-12")).itertuples()
+    assert r.output_per_worker == pytest.approx(33.0)
     assert (r.days, r.days_basis) == (48, "project start to the output's cut-off date 2020-03-12")
-    assert r.output_per_worker_day == pytest.approx(35 / 48)
+    assert r.output_per_worker_day == pytest.approx(33 / 48)
     assert r.place_id == "nanhu"
 
 

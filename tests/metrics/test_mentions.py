@@ -34,4 +34,4 @@ def test_government_bodies_are_mentions():
 
 def test_short_names():
     """The short name drops one level suffix, keeping at least two characters."""
-    assert [short_name(n) for n in ("中原区", "天府新区", "书院街街道", "东区")] == ["中原", "天府", "书院街", "东区"]
+    assert [short_name(n) for n in ("中原区", "临湖新区", "青柳街街道", "东区")] == ["中原", "临湖", "青柳街", "东区"]
