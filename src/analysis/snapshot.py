@@ -29,6 +29,7 @@ ENV = "CLOSEOUT_SNAPSHOT"
 _KEY = "_snapshot"  # where a snapshot's report keeps its findings and assessments (in its __dict__)
 
 _loaded: dict[str, tuple[str, bytes]] = {}  # snapshot file -> (its report folder, the pickled report)
+_KEEP = 8  # snapshots kept per process: the reports of a batch share the workers, their pages interleave
 
 
 def _identity(report) -> tuple:
@@ -62,7 +63,8 @@ def _content() -> tuple[str, bytes] | None:
                 content = pickle.load(f)
         except OSError:
             return None
-        _loaded.clear()  # one build's snapshot at a time (a watching process runs one build after another)
+        while len(_loaded) >= _KEEP:  # the oldest first: a watching process runs one build after another
+            _loaded.pop(next(iter(_loaded)))
         _loaded[path] = (content["folder"], content["report"])
     return _loaded[path]
 
