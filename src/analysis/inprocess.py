@@ -11,11 +11,11 @@ build process itself, and a pool worker runs its pages without a kernel beside i
 Between notebooks the same reset as the warm kernel's (:data:`analysis.engine.KERNEL_SIDE`): a new session,
 the ``fresh_modules`` imported afresh (``closeout build`` names none), the environment, working directory,
 ``sys.path``, warning filters, rcParams, pandas options and display formatters put back as they were before the
-notebook. The isolation is
-that of one Python process: a notebook that crashes the interpreter takes the process with it (the build then
-re-runs the pages it lost on warm kernels), and the cell timeout is not enforced. ``closeout build`` uses it
-only in processes that run nothing but notebooks (its pool workers, ``closeout watch``) or, for a small build,
-in the build process when that process hashes strings as the kernels do (``PYTHONHASHSEED=0``).
+notebook. The isolation is that of one Python process: a notebook that crashes the interpreter takes the process
+with it (the build then re-runs the pages it lost on warm kernels), and the cell timeout is not enforced.
+``closeout build`` uses it only in processes that run nothing but notebooks (its pool workers, ``closeout
+watch``) or, for a small build, in the build process when that process hashes strings as the kernels do
+(``PYTHONHASHSEED=0``).
 """
 
 from __future__ import annotations
