@@ -14,14 +14,13 @@ import argparse
 import csv
 import datetime as dt
 import io
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import model
 from analysis.errors import Problem, UsageError, ValidationError
+from analysis.files import write_atomic
 from analysis.load import Report, decode, load_report
 
 TABLE = model.TABLES_BY_NAME["reviews"]
@@ -74,14 +73,7 @@ def write_rows(path: Path, rows: list[list[str]]) -> None:
     """Write reviews.csv atomically (UTF-8 with a byte-order mark, so Excel shows the Chinese text)."""
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
-            handle.write(out.getvalue())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, out.getvalue().encode("utf-8-sig"))
 
 
 def record_review(

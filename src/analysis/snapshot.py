@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.files import write_atomic
+
 ENV = "CLOSEOUT_SNAPSHOT"
 _KEY = "_snapshot"  # where a snapshot's report keeps its findings and assessments (in its __dict__)
 
@@ -40,17 +42,13 @@ def _identity(report) -> tuple:
 def write(path: Path, report, findings: dict[str, pd.DataFrame], assessments: dict | None = None) -> Path:
     """Pickle ``report`` (loaded from ``report.path``) with its findings and assessments per profile to
     ``path``. ``report`` itself is left as it was."""
-    tmp = path.with_name(path.name + ".tmp")
     report.__dict__[_KEY] = {"findings": findings, "assessments": assessments or {}, "of": _identity(report)}
     try:
         payload = pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL)
     finally:
         del report.__dict__[_KEY]
-    with open(tmp, "wb") as f:
-        pickle.dump({"folder": str(Path(report.path).resolve()), "report": payload}, f,
-                    protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
-    return path
+    content = {"folder": str(Path(report.path).resolve()), "report": payload}
+    return write_atomic(path, pickle.dumps(content, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _content() -> tuple[str, bytes] | None:

@@ -8,15 +8,15 @@ is byte-identical for the same assessment (the workbook's timestamps and the zip
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+
+from analysis.files import write_atomic
 
 _FIXED_ZIP_DATE = (2020, 1, 1, 0, 0, 0)
 _FIXED_XML_DATE = "2020-01-01T00:00:00Z"
@@ -146,14 +146,4 @@ def write_workbook(a, path: str | Path, lang: str = "zh") -> Path:
         from analysis.errors import UsageError
 
         raise UsageError(f"unknown language {lang!r}; valid languages: {', '.join(HEADERS)}")
-    path = Path(path)
-    data = workbook_bytes(a, lang)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or Path("."))
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomic(path, workbook_bytes(a, lang))

@@ -46,6 +46,7 @@ from analysis.build.executors import (
 )
 from analysis.build.plan import ROOT
 from analysis.errors import UsageError
+from analysis.files import write_atomic
 
 _worker_dir: dict[str, Path] = {}  # per worker process: its scratch folder (kernel spec, snapshots)
 
@@ -64,9 +65,7 @@ def _snapshot_file(data: bytes) -> Path:
     """The snapshot bytes as a file of this worker process (written once per snapshot)."""
     path = _scratch() / f"snapshot-{hashlib.sha256(data).hexdigest()[:16]}.pickle"
     if not path.is_file():
-        tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        write_atomic(path, data)
     return path
 
 

@@ -14,13 +14,13 @@ failed is listed with its one-line error and no numbers.
 from __future__ import annotations
 
 import importlib.util
-import os
 from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import present
+from analysis.files import write_atomic
 
 #: The generator tag of the portfolio page: a later batch replaces OUT/index.html only when it carries it.
 GENERATOR = "closeout-analysis portfolio"
@@ -205,8 +205,4 @@ def is_ours(path: Path) -> bool:
 
 def write(out: Path, html: str) -> Path:
     """Write OUT/index.html atomically (a temporary file renamed over it)."""
-    target = Path(out) / FILE
-    tmp = target.with_name(f".{FILE}.{os.getpid()}.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    os.replace(tmp, target)
-    return target
+    return write_atomic(Path(out) / FILE, html.encode("utf-8"))

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 from analysis.errors import CloseoutError
+from analysis.files import write_atomic
 
 ENV_CHROMIUM = "CLOSEOUT_CHROMIUM"
 
@@ -60,12 +60,4 @@ def print_pdf(page: Path, target: Path) -> Path:
             )
         finally:
             browser.close()
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return write_atomic(target, data)
