@@ -25,6 +25,34 @@ from conftest import ROOT, SEED_REPORT
 KERNEL = "python3"
 
 
+#: A notebook that prints what a previous notebook may have changed (run with CWD, the expected directory) …
+PROBE = (
+    "import os, sys, warnings, matplotlib, pandas as pd\n"
+    "from analysis import present\n"
+    "ip = get_ipython()\n"
+    "print(sorted(k for k in dir() if k.startswith('poison')),\n"
+    "      os.environ.get('CLOSEOUT_POISON'), os.getcwd() == CWD, '/poison' in sys.path,\n"
+    "      any(f[1] is not None and f[1].pattern == 'poison' for f in warnings.filters),\n"
+    "      matplotlib.rcParams['font.size'],\n"
+    "      pd.get_option('display.max_rows'), int in ip.display_formatter.formatters['text/html'].type_printers,\n"
+    "      present.HTML_LANG.get('poison'))")
+#: … what it prints in a clean session …
+CLEAN = "[] None True False False 10.0 60 False None"
+#: … and a notebook that changes all of it.
+POISON = (
+    "import os, sys, warnings, matplotlib, pandas as pd\n"
+    "from analysis import present\n"
+    "poison_value = 1\n"
+    "os.environ['CLOSEOUT_POISON'] = '1'\n"
+    "os.chdir('/')\n"
+    "sys.path.append('/poison')\n"
+    "warnings.filterwarnings('error', message='poison')\n"
+    "matplotlib.rcParams['font.size'] = 31\n"
+    "pd.set_option('display.max_rows', 3)\n"
+    "get_ipython().display_formatter.formatters['text/html'].for_type(int, lambda v: '<b>int</b>')\n"
+    "present.HTML_LANG['poison'] = 'x'\n")
+
+
 def write_notebook(path: Path, sources, params=()) -> Path:
     """A notebook of code cells (``sources``) on the python3 kernel, with a parameters cell defaulting each of
     ``params`` to None when there are any, written to ``path``."""
@@ -143,33 +171,10 @@ def test_one_kernel_serves_many_notebooks_each_starting_clean(warm):
 def test_reset_undoes_what_a_notebook_changes(warm, tmp_path):
     """Globals, env vars, cwd, sys.path, warning filters, rcParams, pandas options, display formatters and the
     project's module-level caches changed by one notebook do not reach the next one."""
-    probe = (
-        "import os, sys, warnings, matplotlib, pandas as pd\n"
-        "from analysis import present\n"
-        "ip = get_ipython()\n"
-        "print(sorted(k for k in dir() if k.startswith('poison')),\n"
-        "      os.environ.get('CLOSEOUT_POISON'), os.getcwd() == CWD, '/poison' in sys.path,\n"
-        "      any(f[1] is not None and f[1].pattern == 'poison' for f in warnings.filters),\n"
-        "      matplotlib.rcParams['font.size'],\n"
-        "      pd.get_option('display.max_rows'), int in ip.display_formatter.formatters['text/html'].type_printers,\n"
-        "      present.HTML_LANG.get('poison'))"
-    )
-    clean = outputs(warm(probe, CWD=str(tmp_path)))
-    warm(
-        "import os, sys, warnings, matplotlib, pandas as pd\n"
-        "from analysis import present\n"
-        "poison_value = 1\n"
-        "os.environ['CLOSEOUT_POISON'] = '1'\n"
-        "os.chdir('/')\n"
-        "sys.path.append('/poison')\n"
-        "warnings.filterwarnings('error', message='poison')\n"
-        "matplotlib.rcParams['font.size'] = 31\n"
-        "pd.set_option('display.max_rows', 3)\n"
-        "get_ipython().display_formatter.formatters['text/html'].for_type(int, lambda v: '<b>int</b>')\n"
-        "present.HTML_LANG['poison'] = 'x'\n",
-    )
-    assert outputs(warm(probe, CWD=str(tmp_path))) == clean
-    assert clean == ["[] None True False False 10.0 60 False None"]
+    clean = outputs(warm(PROBE, CWD=str(tmp_path)))
+    warm(POISON)
+    assert outputs(warm(PROBE, CWD=str(tmp_path))) == clean
+    assert clean == [CLEAN]
 
 
 def test_project_modules_are_imported_afresh_by_each_notebook(warm):

@@ -11,7 +11,7 @@ from papermill.exceptions import PapermillExecutionError
 
 from analysis import build, inprocess
 from conftest import SEED_REPORT
-from test_engine import outputs, write_notebook
+from test_engine import CLEAN, POISON, PROBE, outputs, write_notebook
 
 KERNEL = "python3"
 
@@ -62,32 +62,11 @@ def test_outputs_are_recorded_as_a_kernel_reports_them(run):
 def test_each_notebook_starts_clean_and_the_process_is_left_as_it_was(run, tmp_path):
     """Globals, env vars, cwd, sys.path, warning filters, rcParams, pandas options, display formatters and the
     project's module-level caches changed by one notebook do not reach the next one, nor the process."""
-    probe = (
-        "import os, sys, warnings, matplotlib, pandas as pd\n"
-        "from analysis import present\n"
-        "ip = get_ipython()\n"
-        "print(sorted(k for k in dir() if k.startswith('poison')),\n"
-        "      os.environ.get('CLOSEOUT_POISON'), os.getcwd() == CWD, '/poison' in sys.path,\n"
-        "      any(f[1] is not None and f[1].pattern == 'poison' for f in warnings.filters),\n"
-        "      pd.get_option('display.max_rows'), int in ip.display_formatter.formatters['text/html'].type_printers,\n"
-        "      present.HTML_LANG.get('poison'))"
-    )
-    clean = outputs(run(probe, CWD=str(tmp_path)))
+    clean = outputs(run(PROBE, CWD=str(tmp_path)))
     main, stdout, path = sys.modules["__main__"], sys.stdout, list(sys.path)
-    run(
-        "import os, sys, warnings, matplotlib, pandas as pd\n"
-        "from analysis import present\n"
-        "poison_value = 1\n"
-        "os.environ['CLOSEOUT_POISON'] = '1'\n"
-        "os.chdir('/')\n"
-        "sys.path.append('/poison')\n"
-        "warnings.filterwarnings('error', message='poison')\n"
-        "pd.set_option('display.max_rows', 3)\n"
-        "get_ipython().display_formatter.formatters['text/html'].for_type(int, lambda v: '<b>int</b>')\n"
-        "present.HTML_LANG['poison'] = 'x'\n",
-    )
-    assert outputs(run(probe, CWD=str(tmp_path))) == clean
-    assert clean == ["[] None True False False 60 False None"]
+    run(POISON)
+    assert outputs(run(PROBE, CWD=str(tmp_path))) == clean
+    assert clean == [CLEAN]
     assert sys.modules["__main__"] is main and sys.stdout is stdout and sys.path == path
     assert "CLOSEOUT_POISON" not in __import__("os").environ
 
