@@ -1,10 +1,17 @@
-"""Writing a file so that readers see the old content or the new, never half of it."""
+"""Writing files: whole or not at all (:func:`write_atomic`), and the same bytes for the same content
+(:func:`xlsx_bytes`)."""
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import tempfile
+import zipfile
 from pathlib import Path
+
+_FIXED_ZIP_DATE = (2020, 1, 1, 0, 0, 0)
+_FIXED_XML_DATE = b"2020-01-01T00:00:00Z"
 
 
 def write_atomic(path: str | Path, data: bytes) -> Path:
@@ -29,3 +36,22 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def xlsx_bytes(workbook) -> bytes:
+    """An openpyxl workbook as .xlsx bytes with fixed timestamps (in the zip entries and docProps/core.xml), so
+    that the same content gives the same bytes (reproducible builds, byte-identical outputs)."""
+    raw = io.BytesIO()
+    workbook.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                stamp = rb"\g<1>" + _FIXED_XML_DATE + rb"\g<2>"
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", stamp, data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_DATE)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            dst.writestr(fixed, data)
+    return out.getvalue()

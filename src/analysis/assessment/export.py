@@ -7,19 +7,13 @@ is byte-identical for the same assessment (the workbook's timestamps and the zip
 
 from __future__ import annotations
 
-import io
-import re
-import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from analysis.files import write_atomic
-
-_FIXED_ZIP_DATE = (2020, 1, 1, 0, 0, 0)
-_FIXED_XML_DATE = "2020-01-01T00:00:00Z"
+from analysis.files import write_atomic, xlsx_bytes
 
 SEVERITY = {"zh": {"high": "高", "medium": "中", "low": "低"}, "en": {"high": "High", "medium": "Medium", "low": "Low"}}
 STATUS = {
@@ -120,24 +114,7 @@ def workbook(a, lang: str = "zh") -> Workbook:
 
 def workbook_bytes(a, lang: str = "zh") -> bytes:
     """The .xlsx file as bytes, with fixed timestamps (the same assessment gives the same bytes)."""
-    wb = workbook(a, lang)
-    raw = io.BytesIO()
-    wb.save(raw)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(
-                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)",
-                    rb"\g<1>" + _FIXED_XML_DATE.encode() + rb"\g<2>",
-                    data,
-                )
-            fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_DATE)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o600 << 16
-            dst.writestr(fixed, data)
-    return out.getvalue()
+    return xlsx_bytes(workbook(a, lang))
 
 
 def write_workbook(a, path: str | Path, lang: str = "zh") -> Path:

@@ -5,21 +5,17 @@ and the Excel workbook of the downloads (metrics, issues, questions; headers in 
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 
 import pandas as pd
 from markupsafe import Markup
 
+from analysis.files import xlsx_bytes
 from analysis.present.blocks import district_headline, silent_districts_line
 from analysis.present.formats import _missing, fmt_date, fmt_number, split_ids, split_texts
 from analysis.present.issues import headline
 from analysis.present.labels import HTML_LANG, localized_value, t
 from analysis.present.render import environment
-
-_FIXED_ZIP_DATE = (2020, 1, 1, 0, 0, 0)
-_FIXED_XML_DATE = b"2020-01-01T00:00:00Z"
 
 
 def grant_yuan(report):
@@ -203,26 +199,7 @@ def workbook_bytes(assessment, metrics: pd.DataFrame, lang: str) -> bytes:
         _sheet(wb, t("xlsx.metrics", lang), metrics, heads)
     if not wb.sheetnames:
         wb.create_sheet(t("xlsx.metrics", lang))
-    raw = io.BytesIO()
-    wb.save(raw)
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
-    ):
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(
-                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)",
-                    rb"\g<1>" + _FIXED_XML_DATE + rb"\g<2>",
-                    data,
-                )
-            fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_DATE)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o600 << 16
-            dst.writestr(fixed, data)
-    return out.getvalue()
+    return xlsx_bytes(wb)
 
 
 def _labels():
