@@ -527,7 +527,7 @@ def _worker_started(parent: int) -> None:
                      name="closeout-watch").start()
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     """Whether process ``pid`` runs: it exists and has not ended (a killed build process that its own parent
     has not waited for yet is a zombie: ended, though ``kill(pid, 0)`` still finds it)."""
     try:
@@ -554,7 +554,7 @@ def _exit_with_parent(parent: int, ppid: int | None = None) -> None:
     ``ppid`` is; the fork server waits for its workers to end before it does (each holds its end of the pipe it
     watches), so the worker watches the build process itself."""
     ppid = parent if ppid is None else ppid
-    while os.getppid() == ppid and _alive(parent):
+    while os.getppid() == ppid and process_alive(parent):
         time.sleep(0.5)
     if "analysis.engine" in sys.modules:
         sys.modules["analysis.engine"].kill()

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import present
+from analysis.build.executors import process_alive
 from analysis.build.plan import Job, JobResult
 from analysis.build.render import TEMPLATE_NAME, _one_line, _tidy
 
@@ -255,13 +256,7 @@ def _owner_alive(folder: Path) -> bool:
         pid = int(folder.name.rsplit(".", 1)[1].split("-")[1])
     except (IndexError, ValueError):
         return False  # not a name this version writes: a leftover
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return pid != os.getpid()  # our own pid: left by an earlier build in this process
+    return pid != os.getpid() and process_alive(pid)  # our own pid: left by an earlier build in this process
 
 
 def recover(out: Path, report_id: str) -> list[str]:
