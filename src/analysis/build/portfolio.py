@@ -167,20 +167,12 @@ def entry(report_id: str, title: str, pages: list[tuple[str, str]], numbers: dic
 
 def page(entries: list[dict], lang: str) -> str:
     """The portfolio page (self-contained: the closeout stylesheet inline, relative links only)."""
-    import jinja2
-
     from analysis.build.render import TEMPLATE_NAME, _tidy
+    from analysis.present.render import environment
 
     templates = resources.files("analysis").joinpath("templates")
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates)),
-        autoescape=True,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
     css = templates.joinpath(f"{TEMPLATE_NAME}/static/closeout.css").read_text(encoding="utf-8")
-    html = env.get_template(f"{TEMPLATE_NAME}/portfolio.html.j2").render(
+    html = environment().get_template(f"{TEMPLATE_NAME}/portfolio.html.j2").render(
         lang=present.HTML_LANG[lang],
         css=css,
         generator=GENERATOR,
