@@ -87,6 +87,17 @@ def test_district_figures_include_places_below():
     assert m.district_figures(place_report(), "xitang")["figure_id"].tolist() == ["F008"]
 
 
+def test_has_figures_agrees_with_district_figures():
+    """A place has figures exactly when its district_figures table is not empty (its own or below it)."""
+    report = place_report()
+    for pid in report.places["place_id"]:
+        assert m.has_figures(report, pid) == (len(m.district_figures(report, pid)) > 0), pid
+    assert m.has_figures(report, "nanhu") and not m.has_figures(make_report([fig("F001", "phone_checks", 5)]),
+                                                                 "nanhu")
+    with pytest.raises(UsageError):
+        m.has_figures(report, "nowhere")
+
+
 def test_district_places_lists_descendants_depth_first():
     """A district's places are listed depth first with their depth below it."""
     out = m.district_places(place_report(), "nanhu")

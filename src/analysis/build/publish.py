@@ -63,6 +63,7 @@ def index_page(
             "kind": job.kind,
             "ok": results[job.name].status == "ok",
             "href": job.html if results[job.name].status == "ok" else job.executed,
+            "facts": headlines.get(job.name),
         }
         for job in jobs
     ]

@@ -54,6 +54,7 @@ from analysis.metrics.districts import (
     district_completeness,
     district_figures,
     district_places,
+    has_figures,
     topic_figures,
 )
 from analysis.metrics.intensity import (
@@ -111,6 +112,7 @@ __all__ = [
     "place_reach",
     "FIGURE_COLUMNS",
     "district_figures",
+    "has_figures",
     "topic_figures",
     "district_places",
     "COMPLETENESS_COLUMNS",

@@ -55,6 +55,14 @@ def district_figures(report: Report, place_id: str) -> pd.DataFrame:
     return _with_labels(report, fig[fig["place_id"].isin(descendants(report, place_id))])
 
 
+def has_figures(report: Report, place_id: str) -> bool:
+    """Whether the report gives at least one figure for a place or a place below it (whether
+    :func:`district_figures` is not empty), without building that table."""
+    require_place(report, place_id)
+    placed = set(report.figures["place_id"])
+    return any(pid in placed for pid in descendants(report, place_id))
+
+
 def _with_labels(report: Report, rows: pd.DataFrame) -> pd.DataFrame:
     """Figure rows (from :func:`figures`) in the shape of FIGURE_COLUMNS, in reading order."""
     pl = places(report)

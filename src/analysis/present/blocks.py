@@ -87,7 +87,7 @@ def silent_districts(report) -> list[dict]:
     out = []
     places = report.places.set_index("place_id")
     for pid in district_ids(report):
-        if len(metrics.district_figures(report, pid)):
+        if metrics.has_figures(report, pid):
             continue
         row = places.loc[pid]
         note = row.get("note") if "note" in places else None

@@ -28,15 +28,18 @@ def grant_yuan(report):
 def index_html(
     report, pages: list[dict], assessment, lang: str, css: str, downloads: list[tuple[str, str]]
 ) -> str:
-    """The funder index. ``pages``: {name, title, href, kind ('overview'|'district'), ok, error}; the
-    overview's headline comes from the assessment, each district's from its figures and issues."""
+    """The funder index. ``pages``: {name, title, href, kind ('overview'|'district'), ok, error, and
+    optionally facts: the page's headline when already computed}; else the overview's headline comes from
+    the assessment, each district's from its figures and issues."""
     project = report.meta.get(f"title_{lang}") or report.meta["title_zh"]
     start, end = report.period
     issues = getattr(assessment, "issues", None)
     rows = []
     for page in pages:
         if page["ok"]:
-            if page["kind"] == "overview":
+            if page.get("facts") is not None:
+                facts = page["facts"]
+            elif page["kind"] == "overview":
                 facts = headline(assessment, lang) if assessment is not None else ""
             else:
                 facts = district_headline(report, page["name"], lang, issues)
