@@ -9,10 +9,12 @@ from __future__ import annotations
 import concurrent.futures as cf
 import dataclasses
 import errno
+import importlib
 import json
 import multiprocessing
 import os
 import re
+import signal
 import sys
 import threading
 import time
@@ -323,9 +325,10 @@ class InlineExecutor(Executor):
 
 
 class PoolExecutor(Executor):
-    """A pool of worker processes (forked from a fork server that has imported what a page needs, on POSIX;
-    else spawned), started in the background as soon as the build begins, so that their start and warm-up
-    (the exporter, the in-process shell or a kernel) overlap the validation of the reports. Each worker keeps
+    """A pool of worker processes, started as soon as the build begins so that their warm-up (the exporter,
+    the in-process shell or a kernel) overlaps the validation of the reports: forked from this process once it
+    has imported what a page needs, where that is safe, else forked from a fork server that imports it in the
+    background (POSIX), else spawned (:func:`_context`). Each worker keeps
     its warm state for every page it runs. A worker that dies loses only its pages' first try:
     they are run again on warm kernels (isolated) in the build process."""
 
@@ -346,11 +349,19 @@ class PoolExecutor(Executor):
         return f"local pool, workers {self.workers} ({how})"
 
     def start(self) -> None:
-        """Start the workers in the background: this returns at once, while the fork server imports what a
-        page needs (and the build validates its reports meanwhile)."""
+        """Start the workers: forked from this process at once, after it has imported what a page needs
+        (:func:`_context`: where that is safe), else in the background, while the fork server imports it
+        (and the build validates its reports meanwhile)."""
         if self.pool is not None or self._starting is not None:
             return
         ctx = _context()
+        if ctx.get_start_method() == "fork":
+            # no thread but this one may run while the workers are forked: they are forked here and now
+            importlib.import_module(PRELOAD)
+            self._start_done.clear()
+            self._starting = threading.current_thread()
+            self._start_pool(ctx, {**os.environ, **WORKER_ENV})
+            return
         # the workers hash strings as the kernels do (the kernel spec's PYTHONHASHSEED): the fork server is
         # started now (it forks every worker of this process) with that environment; each worker then takes
         # this process's environment as it is now, as a spawned one would
@@ -446,18 +457,46 @@ class PoolExecutor(Executor):
 WORKER_ENV = {"PYTHONHASHSEED": "0", "MPLBACKEND": "agg"}
 
 
+#: Environment variable naming the workers' start method (``fork``, ``forkserver`` or ``spawn``; by default the
+#: first of these that is safe here, :func:`_context`): for measuring one against another.
+ENV_START_METHOD = "CLOSEOUT_START_METHOD"
+
 #: The module the fork server imports before it forks workers (analysis/build/preload.py).
 PRELOAD = "analysis.build.preload"
 
 
 def _context():
-    """The start method of the pool's workers: forked from a fork server that has imported what a page needs
-    (:mod:`analysis.build.preload`) where the platform has one (POSIX), else spawned (each worker imports it)."""
+    """The start method of the pool's workers. Forked from this process (which imports what a page needs,
+    :mod:`analysis.build.preload`, first) where that is safe: on Linux, in a process where no other thread runs
+    and no IPython shell (a Jupyter kernel, IPython): the ``closeout`` command. Else forked from a fork server
+    that imports it (POSIX), else spawned (each worker imports it).
+
+    The workers forked from this process hash strings with its hash seed, not the kernels' (PYTHONHASHSEED=0):
+    the pages do not depend on it (tests/test_isolation.py builds them under two seeds)."""
+    wanted = os.environ.get(ENV_START_METHOD, "")
+    if wanted == "spawn":
+        return multiprocessing.get_context("spawn")
+    if wanted in ("", "fork") and _fork_safe():
+        return multiprocessing.get_context("fork")
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload([PRELOAD])
         return ctx
     return multiprocessing.get_context("spawn")
+
+
+def _fork_safe() -> bool:
+    """Whether worker processes may be forked from this one: Linux (fork is not safe with macOS's system
+    libraries), no other thread (it could hold a lock the children would inherit locked) and no IPython shell
+    (a kernel's sockets and event loop must not be copied)."""
+    if not sys.platform.startswith("linux") or threading.active_count() != 1:
+        return False
+    if "IPython" in sys.modules:
+        from IPython.core.interactiveshell import InteractiveShell
+
+        if InteractiveShell.initialized():
+            return False
+    return True
 
 
 def _ready() -> int:
@@ -470,6 +509,8 @@ def _pool_worker_started(parent: int, engine_name: str, env: dict | None = None)
     if env is not None and os.environ != env:
         os.environ.clear()
         os.environ.update(env)
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:  # forked from the build: not its handler
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _worker_started(parent)
     warm_up(engine_name)
 

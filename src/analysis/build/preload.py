@@ -1,11 +1,11 @@
-"""What the pool's fork server imports once, before it forks the workers of every build of this process.
+"""What a pool's workers need imported before they are forked: papermill, nbconvert, pandas, matplotlib, IPython
+and this package.
 
-``closeout build`` starts its workers from a fork server (POSIX): one process that imports papermill,
-nbconvert, pandas, matplotlib, IPython and this package, then forks a worker whenever the pool needs one. Each
-worker starts with those modules already imported, instead of spending about 1.5 s of CPU importing them again
-(on a 2-core machine, two workers importing beside the build process that validates the report slowed all
-three). Importing this module is the preload: it is named by :data:`analysis.build.executors.PRELOAD` and has
-no other use.
+``closeout build`` on Linux imports this module in the build process itself and forks its workers from it; elsewhere
+(or from inside a Jupyter kernel) a fork server imports it, then forks a worker whenever the pool needs one
+(:func:`analysis.build.executors._context`). Each worker starts with those modules already imported, instead of
+spending about 1.5 s of CPU importing them again. Importing this module is the preload: it is named by
+:data:`analysis.build.executors.PRELOAD` and has no other use.
 """
 
 from __future__ import annotations

@@ -233,8 +233,10 @@ def run_checks_once(report, profile: str) -> dict:
 
 def report_products(report, jobs: list[Job], lang: str, profile: str | None, checked: dict) -> dict:
     """What the index, CSVs and manifest need from the data alone (no notebook): computed while the
-    notebooks run, from the findings of :func:`run_checks_once` (headlines and findings.csv share them)."""
+    notebooks run, from the findings of :func:`run_checks_once` (headlines and findings.csv share them), and
+    the workbook's bytes."""
     from analysis import metrics
+    from analysis.present.site import workbook_bytes
 
     started = time.monotonic()
     out: dict = dict(checked)
@@ -245,6 +247,7 @@ def report_products(report, jobs: list[Job], lang: str, profile: str | None, che
     if note:
         out["headlines"][1].append(note)
     out["metrics"] = metrics_frame(metrics.all_metrics(report, profile))
+    out["workbook"] = workbook_bytes(out["assessment"], out["metrics"], lang)
     out["files"] = data_files(report)
     out["versions"] = versions()
     out["seconds"] = time.monotonic() - started
@@ -308,7 +311,8 @@ def publish_site(
     assessment = made.get("assessment")
     lines, _notes = made["headlines"]
     xlsx = f"{report.id}.xlsx"
-    (tmp / xlsx).write_bytes(workbook_bytes(assessment, made["metrics"], lang))
+    workbook = made.get("workbook")
+    (tmp / xlsx).write_bytes(workbook_bytes(assessment, made["metrics"], lang) if workbook is None else workbook)
     one = f"{report.id}.html"
     downloads = [
         (one, present.t("index.share", lang)),

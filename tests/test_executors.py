@@ -1,0 +1,72 @@
+"""How the local pool starts its workers (analysis/build/executors.py)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from analysis.build import executors
+
+
+@pytest.fixture
+def alone(monkeypatch):
+    """This process as the `closeout` command sees itself: Linux, one thread, no IPython shell."""
+    monkeypatch.setattr(executors.sys, "platform", "linux")
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.delenv(executors.ENV_START_METHOD, raising=False)
+
+
+def test_workers_are_forked_from_a_process_that_runs_alone(alone):
+    """On Linux, a build process with no other thread forks its workers itself (no fork server to start)."""
+    assert executors._context().get_start_method() == "fork"
+
+
+def test_no_fork_beside_another_thread(alone, monkeypatch):
+    """With another thread running (it could hold a lock), the workers come from the fork server."""
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    assert executors._context().get_start_method() == "forkserver"
+
+
+def test_no_fork_from_an_ipython_shell(alone, monkeypatch):
+    """From inside IPython or a Jupyter kernel (its sockets must not be copied) the fork server is used."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    monkeypatch.setattr(InteractiveShell, "initialized", classmethod(lambda cls: True))
+    assert executors._context().get_start_method() == "forkserver"
+
+
+def test_no_fork_on_macos(alone, monkeypatch):
+    """Not on macOS, where forking a process that loaded the system's libraries is not safe."""
+    monkeypatch.setattr(executors.sys, "platform", "darwin")
+    assert executors._context().get_start_method() == "forkserver"
+
+
+@pytest.mark.parametrize("method", ["forkserver", "spawn"])
+def test_start_method_can_be_chosen(alone, monkeypatch, method):
+    """CLOSEOUT_START_METHOD picks the start method (to measure one against another)."""
+    monkeypatch.setenv(executors.ENV_START_METHOD, method)
+    assert executors._context().get_start_method() == method
+
+
+def test_forked_pool_builds_pages_and_workers_drop_the_build_signal_handler(alone, tmp_path):
+    """A pool forked from this process runs tasks; its workers have the default SIGTERM handler, not the
+    build's (which turns SIGTERM into an interrupt of the build itself)."""
+    import signal
+
+    pool = executors.PoolExecutor(2)
+    previous = signal.signal(signal.SIGTERM, lambda *a: None)
+    try:
+        pool.start()
+        assert pool.pool is not None  # forked synchronously, not in a background thread
+        handlers = {pool.pool.submit(_sigterm_handler).result(timeout=60) for _ in range(4)}
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        pool.close()
+    assert handlers == {"default"}
+
+
+def _sigterm_handler() -> str:
+    import signal
+
+    return "default" if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL else "other"
