@@ -119,6 +119,8 @@ def exporter():
         exclude_anchor_links=True,
         embed_images=True,
         sanitize_html=False,
+        # validate the notebook once, after the preprocessors, not after each of the dozen (most disabled)
+        optimistic_validation=True,
     )
 
 
