@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from importlib import metadata
 
@@ -109,3 +111,18 @@ def test_inprocess_pages_equal_warm_kernel_pages(tmp_path):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
     assert "in-process" in (a / "build-log.txt").read_text(encoding="utf-8")
     assert "warm kernel" in (b / "build-log.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("engine", ["inprocess", "kernel"])
+def test_a_build_writes_nothing_to_the_users_ipython_history(tmp_path, engine):
+    """Neither engine stores the pages' cells in the IPython history database of the user (IPYTHONDIR)."""
+    ipython_dir = tmp_path / "ipython"
+    env = {**os.environ, "IPYTHONDIR": str(ipython_dir)}
+    done = subprocess.run(
+        [sys.executable, "-m", "analysis", "build", str(SEED_REPORT), "--place", "jinjiang", "--out",
+         str(tmp_path / "out"), "--engine", engine],
+        env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not list(ipython_dir.rglob("history.sqlite"))
+    assert inprocess.SHELL_CONFIG["HistoryManager"]["enabled"] is False

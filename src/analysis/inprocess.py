@@ -38,6 +38,10 @@ ENGINE_NAME = "closeout-inprocess"
 # Modules of the build itself: never purged (the build is running them); the notebooks do not import them.
 KEEP = ("analysis.build", "analysis.engine", "analysis.inprocess")
 
+# No input history: IPython would otherwise store every cell of every page in the user's own history
+# database (~/.ipython/profile_default/history.sqlite), at a few milliseconds of SQLite writes a page.
+SHELL_CONFIG = {"HistoryManager": {"enabled": False}}
+
 _lock = threading.Lock()
 _shell = None
 _warm: dict = {}
@@ -73,7 +77,10 @@ def _shell_class():
         def __init__(self):
             # no output cache (_1, Out …: no notebook of a build reads them): IPython's reset then skips its
             # own garbage collection, and the engine's reset collects once per page
-            super().__init__(display_pub_class=Publisher, displayhook_class=Hook, colors="nocolor", cache_size=0)
+            from traitlets.config import Config
+
+            super().__init__(display_pub_class=Publisher, displayhook_class=Hook, colors="nocolor", cache_size=0,
+                             config=Config(SHELL_CONFIG))
             self.outputs: list = []
 
         def collect(self, output_type, **content):

@@ -224,6 +224,7 @@ def _kernel_spec(folder: Path) -> None:
                     "-f",
                     "{connection_file}",
                     "--IPKernelApp.log_level=CRITICAL",
+                    "--HistoryManager.enabled=False",  # the pages' cells are not the user's history
                 ],
                 "display_name": "closeout-analysis (build)",
                 "language": "python",
