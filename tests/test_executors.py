@@ -70,3 +70,13 @@ def _sigterm_handler() -> str:
     import signal
 
     return "default" if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL else "other"
+
+
+def test_the_warm_up_page_runs(monkeypatch):
+    """The warm-up page (papermill, the in-process engine, the exporter, a CJK chart, the section templates)
+    runs without error: warm_up() hides a failure, which would only cost time, so this test shows it."""
+    threads = set(threading.enumerate())
+    monkeypatch.setitem(executors._warm, "page", False)
+    executors._warm_page()
+    assert executors._warm["page"] is True
+    assert set(threading.enumerate()) <= threads  # it leaves no thread behind (the fork needs none)

@@ -357,8 +357,10 @@ class PoolExecutor(Executor):
             return
         ctx = _context()
         if ctx.get_start_method() == "fork":
-            # no thread but this one may run while the workers are forked: they are forked here and now
+            # no thread but this one may run while the workers are forked: they are forked here and now, from
+            # this process once warm (the workers inherit the imports, the in-process shell, the exporter)
             importlib.import_module(PRELOAD)
+            warm_up(self.engine_name)
             self._start_done.clear()
             self._starting = threading.current_thread()
             self._start_pool(ctx, {**os.environ, **WORKER_ENV})
@@ -517,7 +519,9 @@ def _pool_worker_started(parent: int, engine_name: str, env: dict | None = None)
 
 
 def warm_up(engine_name: str) -> None:
-    """Import what a page needs and prepare the engine, before the first page arrives."""
+    """Import what a page needs and prepare the engine, before the first page arrives: with the in-process
+    engine, also run a warm-up page (:func:`_warm_page`). Done once per process; processes forked from a warm
+    one are warm."""
     skip_unused_imports()
     try:
         import papermill  # noqa: F401
@@ -529,8 +533,52 @@ def warm_up(engine_name: str) -> None:
             from analysis import inprocess
 
             inprocess.shell(WARM_IMPORTS, FRESH_MODULES)
-    except Exception:  # noqa: BLE001
+            _warm_page()
+    except Exception:  # noqa: BLE001 - a failed warm-up is no error: the first page pays for it
         pass
+
+
+#: The code of the warm-up page: a section, a table and a chart with CJK text, as the pages show them.
+WARM_PAGE = """\
+from analysis import plots, present
+present.show(present.section("overview.targets.title", lang), present.para("示例 Example 1,234"),
+             present.chart(plots.described_hbar_chart(["示例社区", "Example"], [1.0, 2.5], title="示例 title",
+                                                      xlabel="户", source="", lang=lang, value_texts=["1", "2.5"])))
+"""
+_warm = {"page": False}
+
+
+def _warm_page() -> None:
+    """Run one small page through papermill, the in-process engine and the page exporter, and compile the
+    page-section templates: what the first page of a process would otherwise pay for once (papermill's and
+    nbformat's first notebook, the schema validator, the engine's first reset, matplotlib's first chart and CJK
+    font, the exporter's templates: about 0.3 s). Nothing is written; the pages that follow are the same bytes
+    (tests/test_isolation.py)."""
+    if _warm["page"]:
+        return
+    _warm["page"] = True
+    import nbformat
+    import papermill as pm
+
+    from analysis import engine, inprocess
+    from analysis.build import render
+    from analysis.present.render import SECTIONS, environment
+
+    engine.register()
+    inprocess.register()
+    params = nbformat.v4.new_code_cell('lang = "zh"', metadata={"tags": ["parameters"]})
+    nb = nbformat.v4.new_notebook(cells=[params, nbformat.v4.new_code_cell(WARM_PAGE)],
+                                  metadata={"kernelspec": {"name": KERNEL_NAME, "language": "python",
+                                                           "display_name": KERNEL_NAME}})
+    done = pm.execute_notebook(nb, None, parameters={"lang": "zh"}, engine_name=INPROCESS, kernel_name=KERNEL_NAME,
+                               language="python", progress_bar=False, log_output=False,
+                               request_save_on_cell_execute=False, warm_imports=WARM_IMPORTS,
+                               fresh_modules=FRESH_MODULES)
+    render.render_notebook(done, "warm-up", "zh")
+    templates = environment()
+    for name in templates.list_templates(extensions=["j2"]):
+        if name.startswith(SECTIONS):
+            templates.get_template(name)
 
 
 def make_executor(kind: str = "local", workers: int = 1, engine: str | None = None, scheduler: str | None = None,

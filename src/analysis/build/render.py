@@ -136,7 +136,12 @@ def render_html(executed: Path, title: str, lang: str) -> tuple[str, list[str]]:
     """One executed notebook as a self-contained page (the same notebook outputs give the same bytes)."""
     import nbformat
 
-    nb, notes = clean_notebook(nbformat.read(str(executed), as_version=4))
+    return render_notebook(nbformat.read(str(executed), as_version=4), title, lang)
+
+
+def render_notebook(nb, title: str, lang: str) -> tuple[str, list[str]]:
+    """An executed notebook (a NotebookNode) as a self-contained page, and the notes of :func:`clean_notebook`."""
+    nb, notes = clean_notebook(nb)
     nb.metadata["title"] = title
     html, _ = _shared_exporter().from_notebook_node(
         nb, resources={"metadata": {"name": title}, "closeout_lang": present.HTML_LANG[lang]}
