@@ -12,7 +12,7 @@ REPEAT ?= 3
 BUILDS ?= 100
 
 .DEFAULT_GOAL := help
-.PHONY: help setup fonts browser test report validate lab lint bench reliability lock clean
+.PHONY: help setup fonts browser test report validate lab lint bench bench-setup reliability lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -41,8 +41,11 @@ validate: $(STAMP) ## check every report folder against the schema and the sourc
 lint: $(STAMP) ## run ruff over the code (also part of make test)
 	$(VENV)/bin/ruff check src tests benchmarks
 
-bench: setup ## time the naive papermill+nbconvert loop vs closeout build vs the compute floor (long; PLACES=…)
+bench: setup bench-setup ## time the naive papermill+nbconvert loop vs closeout build vs the compute floor (long; PLACES=…)
 	$(PY) benchmarks/bench.py --places $(PLACES) --naive-max $(NAIVE_MAX) --repeat $(REPEAT)
+
+bench-setup: $(STAMP) ## install the benchmark-only packages (requirements-bench.lock: ploomber-engine, for the peer)
+	$(PY) -m pip install --quiet --no-deps -r requirements-bench.lock
 
 reliability: setup ## run 100 consecutive `closeout build --workers 2` and count kernel start failures
 	$(PY) benchmarks/reliability.py --builds $(BUILDS)
@@ -50,10 +53,12 @@ reliability: setup ## run 100 consecutive `closeout build --workers 2` and count
 lab: $(STAMP) fonts ## open JupyterLab on the notebooks (as root too, as in containers)
 	$(VENV)/bin/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
-lock: ## re-resolve the newest versions into requirements.lock (then mirror them in environment.yml)
-	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install -q -e .[dev,dask,bench]
+lock: ## re-resolve the newest versions into requirements.lock and requirements-bench.lock (then mirror them in environment.yml)
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install -q -e .[dev,dask]
 	( sed -n '1,2p' requirements.lock; .venv-lock/bin/pip freeze --exclude-editable ) > requirements.lock.new
-	mv requirements.lock.new requirements.lock && rm -rf .venv-lock
+	.venv-lock/bin/pip install -q -e .[dev,dask,bench]
+	( sed -n '1,2p' requirements-bench.lock; .venv-lock/bin/pip freeze --exclude-editable | grep -vxFf requirements.lock.new ) > requirements-bench.lock.new
+	mv requirements.lock.new requirements.lock && mv requirements-bench.lock.new requirements-bench.lock && rm -rf .venv-lock
 
 clean: ## remove the virtual environment and generated outputs
 	rm -rf $(VENV) $(OUT)/*/ .pytest_cache

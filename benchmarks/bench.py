@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.util
 import json
 import os
 import platform
@@ -366,6 +367,9 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(methods) - set(METHODS)
     if unknown:
         p.error(f"unknown method(s): {', '.join(sorted(unknown))}")
+    if "peer" in methods and importlib.util.find_spec("ploomber_engine") is None:
+        p.error("the peer method needs ploomber-engine, a benchmark-only package: "
+                "pip install --no-deps -r requirements-bench.lock (make bench-setup), or leave peer out of --methods")
     work = args.workdir or Path(tempfile.mkdtemp(prefix="closeout-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     info = {**machine(), "repeat": args.repeat, "workers_default": os.cpu_count()}

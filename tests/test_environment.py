@@ -10,9 +10,9 @@ import yaml
 from conftest import ROOT
 
 
-def pip_pins() -> dict[str, str]:
+def pip_pins(lock: str = "requirements.lock") -> dict[str, str]:
     pins = {}
-    for line in (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines():
+    for line in (ROOT / lock).read_text(encoding="utf-8").splitlines():
         m = re.match(r"^([A-Za-z0-9_.-]+)==([^\s;]+)", line)
         if m:
             pins[m.group(1).lower().replace("_", "-")] = m.group(2)
@@ -34,6 +34,20 @@ def test_environment_yml_mirrors_requirements_lock():
     pip, conda = pip_pins(), conda_pins()
     mismatched = {name: (version, pip.get(name)) for name, version in conda.items() if pip.get(name) != version}
     assert not mismatched, f"environment.yml vs requirements.lock: {mismatched}"
+
+
+def test_benchmark_only_packages_have_their_own_lock():
+    """ploomber-engine (the benchmarks' peer) and what only it needs are pinned in requirements-bench.lock, not
+    in requirements.lock nor environment.yml: the project's environment does not have it (papermill loads every
+    installed engine, and this one imports matplotlib.pyplot: 0.25 s in every build)."""
+    import tomllib
+
+    bench, pip, conda = pip_pins("requirements-bench.lock"), pip_pins(), conda_pins()
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    assert set(extra["bench"]) <= set(bench)
+    assert not set(bench) & set(pip), "a package pinned in both lock files"
+    assert not set(bench) & set(conda)
+    assert "-r requirements-bench.lock" in (ROOT / "Makefile").read_text(encoding="utf-8")  # make bench-setup
 
 
 def test_user_named_packages_are_pinned_in_both():
