@@ -44,8 +44,8 @@ lint: $(STAMP) ## run ruff over the code (also part of make test)
 bench: setup bench-setup ## time the naive papermill+nbconvert loop vs closeout build vs the compute floor (long; PLACES=…)
 	$(PY) benchmarks/bench.py --places $(PLACES) --naive-max $(NAIVE_MAX) --repeat $(REPEAT)
 
-bench-setup: $(STAMP) ## install the benchmark-only packages (requirements-bench.lock: ploomber-engine, for the peer)
-	$(PY) -m pip install --quiet --no-deps -r requirements-bench.lock
+bench-setup: $(STAMP) ## install the benchmark-only packages (requirements-bench.lock: ploomber-engine, for the peer) in $(VENV)/bench-site
+	$(PY) -m pip install --quiet --no-deps --upgrade --target $(VENV)/bench-site -r requirements-bench.lock
 
 reliability: setup ## run 100 consecutive `closeout build --workers 2` and count kernel start failures
 	$(PY) benchmarks/reliability.py --builds $(BUILDS)

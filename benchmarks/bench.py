@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib.util
 import json
 import os
 import platform
@@ -136,10 +135,18 @@ def reap_orphans(timeout: float = 60.0) -> int:
     return len(psutil.Process().children())
 
 
-def run(cmd: list[str], mem: PeakMemory, log, pythonpath: Path | None = None) -> None:
+#: Where `make bench-setup` installs requirements-bench.lock (the peer's packages): beside the project's
+#: environment, on the path of the peer's processes only, so that every other method runs in the environment
+#: `make setup` makes (papermill would load the peer's engine, and its imports, in every build).
+PEER_SITE = Path(sys.prefix) / "bench-site"
+
+
+def run(cmd: list[str], mem: PeakMemory, log, pythonpath: Path | None = None, site: Path | None = None) -> None:
     env = _env()
     if pythonpath is not None:  # another commit's source tree first on the path (its notebooks beside it)
         env["PYTHONPATH"] = str(pythonpath / "src")
+    if site is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(site), env.get("PYTHONPATH")]))
     proc = subprocess.Popen(cmd, cwd=pythonpath or ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     mem.watch(proc.pid)
     if proc.wait() != 0:
@@ -192,7 +199,8 @@ def run_method(method: str, report: Path, out: Path, places: list[str], log) -> 
         elif method == "kernel":
             run([str(BIN / "closeout"), "build", str(report), "--out", str(out), "--engine", "kernel"], mem, log)
         elif method == "peer":
-            run([sys.executable, str(HERE / "peer.py"), str(report), "--out", str(out), "--workers", "2"], mem, log)
+            run([sys.executable, str(HERE / "peer.py"), str(report), "--out", str(out), "--workers", "2"], mem, log,
+                site=PEER_SITE)
         elif method == "floor":
             run([sys.executable, str(HERE / "floor.py"), str(report), "--out", str(out)], mem, log)
         else:
@@ -367,9 +375,10 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(methods) - set(METHODS)
     if unknown:
         p.error(f"unknown method(s): {', '.join(sorted(unknown))}")
-    if "peer" in methods and importlib.util.find_spec("ploomber_engine") is None:
-        p.error("the peer method needs ploomber-engine, a benchmark-only package: "
-                "pip install --no-deps -r requirements-bench.lock (make bench-setup), or leave peer out of --methods")
+    if "peer" in methods and not (PEER_SITE / "ploomber_engine").is_dir():
+        p.error(f"the peer method needs ploomber-engine, a benchmark-only package, in {PEER_SITE}: run "
+                "make bench-setup (pip install --no-deps --target ... -r requirements-bench.lock), or leave peer "
+                "out of --methods")
     work = args.workdir or Path(tempfile.mkdtemp(prefix="closeout-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     info = {**machine(), "repeat": args.repeat, "workers_default": os.cpu_count()}
