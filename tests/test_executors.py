@@ -30,10 +30,18 @@ def test_no_fork_beside_another_thread(alone, monkeypatch):
 
 def test_no_fork_from_an_ipython_shell(alone, monkeypatch):
     """From inside IPython or a Jupyter kernel (its sockets must not be copied) the fork server is used."""
-    from IPython.core.interactiveshell import InteractiveShell
-
-    monkeypatch.setattr(InteractiveShell, "initialized", classmethod(lambda cls: True))
+    monkeypatch.setattr(executors, "_foreign_shell", lambda: True)
     assert executors._context().get_start_method() == "forkserver"
+
+
+def test_the_engines_own_shell_does_not_prevent_forking(alone):
+    """The in-process engine's shell (the build process warms up with it before forking) is no reason to use the
+    fork server: it is not a kernel."""
+    from analysis import inprocess
+
+    inprocess.shell()
+    assert not executors._foreign_shell()
+    assert executors._context().get_start_method() == "fork"
 
 
 def test_no_fork_on_macos(alone, monkeypatch):

@@ -491,15 +491,19 @@ def _context():
 def _fork_safe() -> bool:
     """Whether worker processes may be forked from this one: Linux (fork is not safe with macOS's system
     libraries), no other thread (it could hold a lock the children would inherit locked) and no IPython shell
-    (a kernel's sockets and event loop must not be copied)."""
-    if not sys.platform.startswith("linux") or threading.active_count() != 1:
-        return False
-    if "IPython" in sys.modules:
-        from IPython.core.interactiveshell import InteractiveShell
+    but the in-process engine's own (a kernel's sockets and event loop must not be copied)."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1 and not _foreign_shell()
 
-        if InteractiveShell.initialized():
-            return False
-    return True
+
+def _foreign_shell() -> bool:
+    """Whether an IPython shell other than the in-process engine's runs in this process (IPython, a kernel)."""
+    if "IPython" not in sys.modules:
+        return False
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from analysis import inprocess
+
+    return InteractiveShell.initialized() and InteractiveShell.instance() is not inprocess._shell
 
 
 def _ready() -> int:
@@ -538,7 +542,7 @@ def warm_up(engine_name: str) -> None:
         pass
 
 
-#: The code of the warm-up page: a section, a table and a chart with CJK text, as the pages show them.
+#: The code of the warm-up page: a section title, a paragraph and a chart with CJK text, as the pages show them.
 WARM_PAGE = """\
 from analysis import plots, present
 present.show(present.section("overview.targets.title", lang), present.para("示例 Example 1,234"),
