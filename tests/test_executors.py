@@ -11,9 +11,11 @@ from analysis.build import executors
 
 @pytest.fixture
 def alone(monkeypatch):
-    """This process as the `closeout` command sees itself: Linux, one thread, no IPython shell."""
+    """This process as the `closeout` command sees itself: Linux, one thread, no IPython shell (other tests
+    may have left one in the test process)."""
     monkeypatch.setattr(executors.sys, "platform", "linux")
     monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr(executors, "_foreign_shell", lambda: False)
     monkeypatch.delenv(executors.ENV_START_METHOD, raising=False)
 
 
@@ -34,14 +36,20 @@ def test_no_fork_from_an_ipython_shell(alone, monkeypatch):
     assert executors._context().get_start_method() == "forkserver"
 
 
-def test_the_engines_own_shell_does_not_prevent_forking(alone):
+def test_the_engines_own_shell_is_not_a_foreign_one(monkeypatch):
     """The in-process engine's shell (the build process warms up with it before forking) is no reason to use the
-    fork server: it is not a kernel."""
+    fork server: it is not a kernel. Any other initialized IPython shell is."""
+    from IPython.core.interactiveshell import InteractiveShell
+
     from analysis import inprocess
 
-    inprocess.shell()
+    if InteractiveShell.initialized():  # left by another test: taken as the engine's, then as a foreign one
+        monkeypatch.setattr(inprocess, "_shell", InteractiveShell.instance())
+    else:
+        inprocess.shell()
     assert not executors._foreign_shell()
-    assert executors._context().get_start_method() == "fork"
+    monkeypatch.setattr(inprocess, "_shell", None)
+    assert executors._foreign_shell()
 
 
 def test_no_fork_on_macos(alone, monkeypatch):
