@@ -102,6 +102,31 @@ def test_a_failing_cell_is_recorded_and_the_next_notebook_runs(run):
     assert outputs(run("print('after')")) == ["after"]
 
 
+def test_a_cell_that_runs_too_long_fails_and_the_next_notebook_runs(tmp_path, monkeypatch):
+    """papermill's execution_timeout stops a cell of the in-process engine (main thread): the notebook fails at
+    that cell with CellTimeoutError, the timer is gone and the next notebook runs normally."""
+    import signal
+    import time
+
+    monkeypatch.chdir(tmp_path)
+    inprocess.register()
+    handler = signal.getsignal(signal.SIGALRM)
+    path = write_notebook(tmp_path / "slow.ipynb", ["x = 1", "import time\ntime.sleep(30)", "print('not reached')"], {})
+    started = time.monotonic()
+    with pytest.raises(PapermillExecutionError, match="CellTimeoutError") as caught:
+        pm.execute_notebook(str(path), str(tmp_path / "slow.out.ipynb"), engine_name=inprocess.ENGINE_NAME,
+                            kernel_name=KERNEL, progress_bar=False, request_save_on_cell_execute=False,
+                            execution_timeout=1)
+    assert time.monotonic() - started < 15
+    assert caught.value.exec_count == 2
+    assert signal.getsignal(signal.SIGALRM) is handler and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    path = write_notebook(tmp_path / "next.ipynb", ["import time\ntime.sleep(1.5)", "print('after')"], {})
+    done = pm.execute_notebook(str(path), str(tmp_path / "next.out.ipynb"), engine_name=inprocess.ENGINE_NAME,
+                               kernel_name=KERNEL, progress_bar=False, request_save_on_cell_execute=False,
+                               execution_timeout=5)
+    assert outputs(done) == ["after"]
+
+
 def test_inprocess_pages_equal_warm_kernel_pages(tmp_path):
     """The same places built in this process (in-process engine) and on a warm kernel: the same bytes."""
     places = ["jinjiang", "xinjin"]

@@ -12,7 +12,9 @@ Between notebooks the same reset as the warm kernel's (:data:`analysis.engine.KE
 the ``fresh_modules`` imported afresh (``closeout build`` names none), the environment, working directory,
 ``sys.path``, warning filters, rcParams, pandas options and display formatters put back as they were before the
 notebook. The isolation is that of one Python process: a notebook that crashes the interpreter takes the process
-with it (the build then re-runs the pages it lost on warm kernels), and the cell timeout is not enforced.
+with it (the build then re-runs the pages it lost on warm kernels). papermill's ``execution_timeout`` is enforced
+in the main thread on POSIX (a timer signal raises :class:`CellTimeoutError` in the cell); elsewhere (a thread,
+Windows) cells run without a time limit.
 ``closeout build`` uses it only in processes that run nothing but notebooks (its pool workers, ``closeout
 watch``) or, for a small build, in the build process when that process hashes strings as the kernels do
 (``PYTHONHASHSEED=0``).
@@ -24,6 +26,7 @@ import contextlib
 import io
 import logging
 import os
+import signal
 import sys
 import threading
 import time
@@ -224,8 +227,33 @@ def _error_output(shell, exc: BaseException):
     )
 
 
-def run_cells(nb_man, cwd: str, imports: Iterable[str], fresh: Iterable[str]) -> None:
-    """Execute the code cells of papermill's managed notebook in this process's shell."""
+class CellTimeoutError(TimeoutError):
+    """A cell ran longer than papermill's ``execution_timeout`` (raised inside the cell, which fails)."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float | None):
+    """Raise CellTimeoutError in the running code after ``seconds``: a timer signal, in the main thread on POSIX;
+    elsewhere (or with no limit) nothing."""
+    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expired(signum, frame):
+        raise CellTimeoutError(f"the cell ran for more than {seconds:g} s (the time limit of a cell)")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def run_cells(nb_man, cwd: str, imports: Iterable[str], fresh: Iterable[str], timeout: float | None = None) -> None:
+    """Execute the code cells of papermill's managed notebook in this process's shell (each cell at most
+    ``timeout`` seconds, where :func:`_time_limit` can enforce it)."""
     with _lock:
         sh = shell(imports, fresh)
         saved = _saved_state()
@@ -243,7 +271,7 @@ def run_cells(nb_man, cwd: str, imports: Iterable[str], fresh: Iterable[str]) ->
                 try:
                     if cell.cell_type != "code" or not cell.source.strip():
                         continue
-                    if not _run_cell(sh, cell):
+                    if not _run_cell(sh, cell, timeout):
                         nb_man.cell_exception(nb_man.nb.cells[index], cell_index=index, exception=None)
                         break
                 finally:
@@ -252,8 +280,8 @@ def run_cells(nb_man, cwd: str, imports: Iterable[str], fresh: Iterable[str]) ->
             # collection) a page
 
 
-def _run_cell(sh, cell) -> bool:
-    """One cell: its outputs recorded in the cell; False when it raised."""
+def _run_cell(sh, cell, timeout: float | None = None) -> bool:
+    """One cell: its outputs recorded in the cell; False when it raised (or ran out of time)."""
     sh.outputs = []
     cell.outputs = []
     count = sh.execution_count
@@ -261,7 +289,8 @@ def _run_cell(sh, cell) -> bool:
     streams = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _Stream(sh, "stdout"), _Stream(sh, "stderr")
     try:
-        result = sh.run_cell(cell.source, store_history=True, silent=False)
+        with _time_limit(timeout):
+            result = sh.run_cell(cell.source, store_history=True, silent=False)
     finally:
         sys.stdout, sys.stderr = streams
     error = result.error_before_exec or result.error_in_exec
@@ -278,9 +307,10 @@ class InProcessEngine(PapermillEngineInterface):
     """papermill's engine interface (as :class:`analysis.engine.WarmKernelEngine`), cells run in-process."""
 
     @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, warm_imports=(), fresh_modules=(), **kwargs):
+    def execute_managed_notebook(cls, nb_man, kernel_name, warm_imports=(), fresh_modules=(), execution_timeout=None,
+                                 **kwargs):
         started = time.monotonic()
-        run_cells(nb_man, os.getcwd(), warm_imports, fresh_modules)
+        run_cells(nb_man, os.getcwd(), warm_imports, fresh_modules, timeout=execution_timeout)
         logger.debug("in-process notebook in %.2f s", time.monotonic() - started)
         return nb_man.nb
 
