@@ -15,9 +15,11 @@ notebook. The isolation is that of one Python process: a notebook that crashes t
 with it (the build then re-runs the pages it lost on warm kernels). papermill's ``execution_timeout`` is enforced
 in the main thread on POSIX (a timer signal raises :class:`CellTimeoutError` in the cell); elsewhere (a thread,
 Windows) cells run without a time limit.
-``closeout build`` uses it only in processes that run nothing but notebooks (its pool workers, ``closeout
-watch``) or, for a small build, in the build process when that process hashes strings as the kernels do
-(``PYTHONHASHSEED=0``).
+
+``closeout build`` uses it in its pool workers, in ``closeout watch``, for a small build in the build process
+itself, and for the one warm-up page the build process runs before it forks its workers
+(:func:`analysis.build.executors.warm_up`). No page depends on the process's string hashing
+(``tests/test_isolation.py``), so the build process need not hash as the kernels do (``PYTHONHASHSEED=0``).
 """
 
 from __future__ import annotations
