@@ -96,3 +96,14 @@ def test_the_warm_up_page_runs(monkeypatch):
     executors._warm_page()
     assert executors._warm["page"] is True
     assert set(threading.enumerate()) <= threads  # it leaves no thread behind (the fork needs none)
+
+
+def test_no_progress_bar_unless_on_a_terminal(monkeypatch):
+    """The page progress bar is drawn on a terminal only: a log file or CI log gets no carriage-return updates."""
+    import io
+
+    monkeypatch.setattr(executors.sys, "stderr", io.StringIO())
+    bar = executors._bar(3, "closeout build x")
+    bar.update()
+    bar.close()
+    assert bar.disable and executors.sys.stderr.getvalue() == ""

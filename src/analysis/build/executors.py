@@ -292,7 +292,8 @@ class Executor:
 def _bar(total: int, label: str):
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=label, unit="page", file=sys.stderr, leave=False, dynamic_ncols=True)
+    # a progress bar on a terminal only: a log file or a CI log gets no carriage-return updates
+    return tqdm(total=total, desc=label, unit="page", file=sys.stderr, leave=False, dynamic_ncols=True, disable=None)
 
 
 class InlineExecutor(Executor):
