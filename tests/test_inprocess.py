@@ -150,4 +150,3 @@ def test_a_build_writes_nothing_to_the_users_ipython_history(tmp_path, engine):
     )
     assert done.returncode == 0, done.stderr
     assert not list(ipython_dir.rglob("history.sqlite"))
-    assert inprocess.SHELL_CONFIG["HistoryManager"]["enabled"] is False

@@ -306,13 +306,12 @@ def publish_site(
     """The funder-facing files beside the pages: the Excel workbook (``<report-id>.xlsx``: issues,
     questions, metrics), the single file to share (``<report-id>.html``: index, overview and every district
     page as anchored sections) and the index linking both."""
-    from analysis.present.site import single_file, workbook_bytes
+    from analysis.present.site import single_file
 
     assessment = made.get("assessment")
     lines, _notes = made["headlines"]
     xlsx = f"{report.id}.xlsx"
-    workbook = made.get("workbook")
-    (tmp / xlsx).write_bytes(workbook_bytes(assessment, made["metrics"], lang) if workbook is None else workbook)
+    (tmp / xlsx).write_bytes(made["workbook"])
     one = f"{report.id}.html"
     downloads = [
         (one, present.t("index.share", lang)),
