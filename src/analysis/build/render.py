@@ -90,7 +90,8 @@ def _page_exporter_class():
         the cost of rendering a page) to add ``tabindex="0"`` to the cells' input and output wrappers and a
         placeholder ``alt`` to images without one. A funder's page has no input cells, its outputs are not
         controls (WCAG: focus is for interactive content) and it has no ``<img>`` (charts are inline SVG, and
-        tests/test_build.py checks that every page has none)."""
+        tests/test_build.py checks that every page has none). Its compiled templates are kept between
+        processes (:mod:`analysis.jinja_cache`)."""
 
         def from_notebook_node(self, nb, resources=None, **kw):
             langinfo = nb.metadata.get("language_info", {})
@@ -103,6 +104,13 @@ def _page_exporter_class():
             self.register_filter("highlight_code", highlight_code)
             self.register_filter("filter_data_type", filter_data_type)
             return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+        def _create_environment(self):
+            from analysis.jinja_cache import bytecode_cache
+
+            environment = super()._create_environment()
+            environment.bytecode_cache = bytecode_cache()  # the templates compiled once (analysis.jinja_cache)
+            return environment
 
     return PageExporter
 

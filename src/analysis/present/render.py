@@ -26,8 +26,10 @@ SECTIONS = "closeout/sections"
 
 @cache
 def environment():
-    """The Jinja2 environment of the page-section templates (autoescape on)."""
+    """The Jinja2 environment of the page-section, index and portfolio templates (autoescape on)."""
     import jinja2
+
+    from analysis.jinja_cache import bytecode_cache
 
     templates = resources.files("analysis").joinpath("templates")
     env = jinja2.Environment(
@@ -35,6 +37,7 @@ def environment():
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=bytecode_cache(),  # compiled once, kept between processes (analysis.jinja_cache)
     )
     return env
 
