@@ -107,3 +107,53 @@ def test_no_progress_bar_unless_on_a_terminal(monkeypatch):
     bar.update()
     bar.close()
     assert bar.disable and executors.sys.stderr.getvalue() == ""
+
+
+def test_a_small_build_gets_one_worker_forked_at_once(alone, monkeypatch):
+    """A one-shot build of at most two pages (``--place ID``) runs on one worker forked at once (it imports and
+    warms up while the build validates the report); ``closeout watch`` (reuse), ``--workers 1`` and a host where
+    workers are not forked from the build process keep it in this process; larger builds get the whole pool."""
+    small = executors.make_executor("local", 2, pages=2)
+    assert isinstance(small, executors.PoolExecutor) and small.workers == 1
+    assert isinstance(executors.make_executor("local", 2, pages=2, reuse=True), executors.InlineExecutor)
+    assert isinstance(executors.make_executor("local", 1, pages=2), executors.InlineExecutor)
+    assert executors.make_executor("local", 2, pages=4).workers == 2
+    monkeypatch.setattr(executors.sys, "platform", "darwin")
+    assert isinstance(executors.make_executor("local", 2, pages=2), executors.InlineExecutor)
+
+
+def test_a_single_worker_warms_up_itself(alone, monkeypatch):
+    """One worker has nobody to share this process's imports with: it is forked before this process imports
+    what a page needs, and imports it itself (in its initializer), beside the validation of the report."""
+    parent = []
+    monkeypatch.setattr(executors, "warm_up", lambda engine: parent.append(engine))
+    monkeypatch.setattr(executors.importlib, "import_module", lambda name: parent.append(name))
+    pool = executors.PoolExecutor(1)
+    try:
+        pool.start()
+        assert pool.pool is not None
+        assert pool.pool.submit(executors._ready).result(timeout=60) != executors.os.getpid()
+    finally:
+        pool.close()
+    assert parent == []  # nothing imported or warmed up in this process
+
+
+def _slow_warm_up(engine) -> None:
+    import time
+
+    time.sleep(60)
+
+
+def test_a_worker_that_never_got_a_page_is_killed_when_the_build_stops(alone, monkeypatch):
+    """When the build stops before any page runs (bad data, Ctrl-C), a worker still warming up is killed, not
+    waited for: the error reaches the user at once and no process is left."""
+    import time
+
+    monkeypatch.setattr(executors, "warm_up", _slow_warm_up)  # the forked worker inherits it
+    pool = executors.PoolExecutor(1)
+    started = time.monotonic()
+    with pytest.raises(ValueError, match="bad data"), pool:
+        processes = list(pool._processes)
+        raise ValueError("bad data")
+    assert time.monotonic() - started < 30  # its warm-up would have taken 60 s
+    assert processes and not any(p.is_alive() for p in processes)

@@ -345,6 +345,8 @@ class PoolExecutor(Executor):
         # while it still runs (Python 3.11), and the pool it was starting would be torn down half-born
         self._start_done = threading.Event()
         self._start_error: BaseException | None = None
+        self._processes: list = []  # the workers (multiprocessing children) this pool started
+        self._used = False  # whether a page was handed to the workers
 
     def describe(self) -> str:
         how = "in-process" if self.engine_name == INPROCESS else "warm kernels"
@@ -359,9 +361,12 @@ class PoolExecutor(Executor):
         ctx = _context()
         if ctx.get_start_method() == "fork":
             # no thread but this one may run while the workers are forked: they are forked here and now, from
-            # this process once warm (the workers inherit the imports, the in-process shell, the exporter)
-            importlib.import_module(PRELOAD)
-            warm_up(self.engine_name)
+            # this process once warm (the workers inherit the imports, the in-process shell, the exporter) —
+            # or, for a single worker (nothing to share), at once: it imports and warms up while this process
+            # validates, checks and assesses the report
+            if self.workers > 1:
+                importlib.import_module(PRELOAD)
+                warm_up(self.engine_name)
             self._start_done.clear()
             self._starting = threading.current_thread()
             self._start_pool(ctx, {**os.environ, **WORKER_ENV})
@@ -384,6 +389,7 @@ class PoolExecutor(Executor):
         self._starting.start()
 
     def _start_pool(self, ctx, env: dict) -> None:
+        before = set(multiprocessing.active_children())
         try:
             pool = cf.ProcessPoolExecutor(
                 max_workers=self.workers,
@@ -393,6 +399,7 @@ class PoolExecutor(Executor):
             )
             for _ in range(self.workers):  # starts every worker now: each warms up in its initializer
                 pool.submit(_ready)
+            self._processes = [p for p in multiprocessing.active_children() if p not in before]
             self.pool = pool
         except BaseException as exc:  # noqa: BLE001 - raised by run() in the build's own thread
             self._start_error = exc
@@ -412,6 +419,7 @@ class PoolExecutor(Executor):
         self._started()
         results: list[JobResult | None] = [None] * len(tasks)
         lost: list[int] = []
+        self._used = True
         bar = _bar(len(tasks), label)
         try:
             futures: dict = {}
@@ -449,12 +457,21 @@ class PoolExecutor(Executor):
         return results
 
     def close(self, cancel: bool = False) -> None:
+        """Stop the workers. ``cancel``: the build stopped (an error, Ctrl-C); workers that never got a page
+        are killed rather than waited for (one forked at once may still be importing what a page needs)."""
         starting, self._starting = self._starting, None
         if starting is not None:
             self._start_done.wait()  # never tear down while a worker is being started (it would fail half-born)
         pool, self.pool = self.pool, None
+        processes, self._processes = self._processes, []
         if pool is not None:
+            if cancel and not self._used:
+                for process in processes:
+                    process.kill()
             pool.shutdown(wait=True, cancel_futures=cancel)
+
+    def __exit__(self, exc_type, *exc) -> None:
+        self.close(cancel=exc_type is not None)
 
 
 # The environment of pool workers (as the kernel spec's): the same string hashing as the kernels.
@@ -587,9 +604,14 @@ def _warm_page() -> None:
 
 
 def make_executor(kind: str = "local", workers: int = 1, engine: str | None = None, scheduler: str | None = None,
-                  pages: int | None = None) -> Executor:
-    """The executor for ``closeout build --executor KIND``: ``local`` (this process for one worker or a build
-    of at most two pages, else a pool of ``workers`` processes) or ``dask`` (a dask.distributed cluster)."""
+                  pages: int | None = None, reuse: bool = False) -> Executor:
+    """The executor for ``closeout build --executor KIND``: ``local`` or ``dask`` (a dask.distributed cluster).
+
+    ``local``: this process for one worker; a build of at most two ``pages`` (``--place ID``) on one worker
+    forked at once, which imports what a page needs and warms up while this process validates the report
+    (where workers are forked from this process, :func:`_context`), else in this process; anything larger on a
+    pool of ``workers`` processes. ``reuse``: the executor serves one build after another (``closeout watch``):
+    a small build then runs in this process, which stays warm between builds."""
     engine_name = {None: None, "auto": None, "inprocess": INPROCESS, "kernel": ENGINE}[engine]
     if kind == "dask":
         from analysis.build.dask_executor import DaskExecutor
@@ -597,8 +619,12 @@ def make_executor(kind: str = "local", workers: int = 1, engine: str | None = No
         return DaskExecutor(scheduler=scheduler, workers=workers, engine_name=engine_name)
     if kind != "local":
         raise ValueError(kind)
-    if workers <= 1 or (pages is not None and pages <= 2):
+    if workers <= 1:
         return InlineExecutor(engine_name)
+    if pages is not None and pages <= 2:
+        if reuse or _context().get_start_method() != "fork":
+            return InlineExecutor(engine_name)
+        return PoolExecutor(1, engine_name)
     return PoolExecutor(workers, engine_name)
 
 

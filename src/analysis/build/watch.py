@@ -69,7 +69,7 @@ def watch(
     report_dir = Path(report_dir)
     deadline = None if seconds is None else time.monotonic() + seconds
     builds, last = 0, None
-    with package.make_executor("local", workers, engine, pages=pages) as runner:
+    with package.make_executor("local", workers, engine, pages=pages, reuse=True) as runner:
         while True:
             current = fingerprint(report_dir)
             if current != last:
