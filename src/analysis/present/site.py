@@ -11,7 +11,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from analysis.files import xlsx_bytes
-from analysis.present.blocks import district_headline, silent_districts_line
+from analysis.present.blocks import district_headline, footer, silent_districts_line
 from analysis.present.formats import _missing, fmt_date, fmt_number, split_ids, split_texts
 from analysis.present.issues import headline
 from analysis.present.labels import HTML_LANG, localized_value, t
@@ -70,7 +70,7 @@ def index_html(
             silent=silent_districts_line(report, lang),
             downloads_title=t("index.downloads", lang),
             downloads=downloads,
-            report_id=report.id,
+            footer=footer(report, lang),  # how the pages were made, as on every page
         )
     )
 
