@@ -5,8 +5,9 @@ still parameterises, executes and records every notebook; the cells run in one I
 of this process, the outputs recorded as a kernel would send them (``display_data`` with the same MIME bundle,
 ``execute_result``, ``stream``, ``error``), so the pages rendered from them are the same bytes as from
 :mod:`analysis.engine`'s warm kernel (``tests/test_engine.py`` compares them). There is no kernel to start,
-no messages to exchange and no second copy of pandas and matplotlib in memory: a one-page build runs in the
-build process itself, and a pool worker runs its pages without a kernel beside it.
+no messages to exchange and no second copy of pandas and matplotlib in memory: ``--workers 1`` and
+``closeout watch --place`` run in the build process itself, and a pool worker runs its pages without a kernel
+beside it.
 
 Between notebooks the same reset as the warm kernel's (:data:`analysis.engine.KERNEL_SIDE`): a new session,
 the ``fresh_modules`` imported afresh (``closeout build`` names none), the environment, working directory,

@@ -385,12 +385,13 @@ def build(
     ``out/<report-id>.partial/``. An OS error (disk full, read-only file system …) raises OutputError after
     removing the temporary folder.
 
-    ``executor``: ``local`` (this process for one worker or one page, else a pool of ``workers`` processes
-    started while the report is validated) or ``dask`` (a dask.distributed cluster at ``scheduler``, or a
-    LocalCluster of ``workers`` processes). ``engine``: ``inprocess`` (the default: notebooks run inside the
-    worker processes, :mod:`analysis.inprocess`) or ``kernel`` (a warm kernel per worker,
-    :mod:`analysis.engine`). The pages are the same bytes whichever executor and engine run them. ``runner``:
-    an executor already started (``closeout watch`` keeps one warm between builds), used and left running.
+    ``executor``: ``local`` (this process for one worker; one worker forked at once for a build of one place;
+    else a pool of ``workers`` processes: :func:`~analysis.build.executors.make_executor`) or ``dask`` (a
+    dask.distributed cluster at ``scheduler``, or a LocalCluster of ``workers`` processes). ``engine``:
+    ``inprocess`` (the default: notebooks run inside the worker processes, :mod:`analysis.inprocess`) or
+    ``kernel`` (a warm kernel per worker, :mod:`analysis.engine`). The pages are the same bytes whichever
+    executor and engine run them. ``runner``: an executor already started (``closeout watch`` keeps one warm
+    between builds), used and left running.
     """
     report_dir = _default_report() if report_dir is None else report_dir
     workers = _check_workers(workers)

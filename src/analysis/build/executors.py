@@ -298,7 +298,8 @@ def _bar(total: int, label: str):
 
 class InlineExecutor(Executor):
     """The notebooks one after the other in this process: in-process (no kernel) when possible, else on this
-    process's warm kernel. No worker to start: the fastest way to build one or two pages."""
+    process's warm kernel. No worker to start: ``--workers 1``, and a small build in a process that stays warm
+    between builds (``closeout watch``)."""
 
     name = "inline"
 
