@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import types
 
 import pytest
 
@@ -127,7 +128,7 @@ def test_a_single_worker_warms_up_itself(alone, monkeypatch):
     what a page needs, and imports it itself (in its initializer), beside the validation of the report."""
     parent = []
     monkeypatch.setattr(executors, "warm_up", lambda engine: parent.append(engine))
-    monkeypatch.setattr(executors.importlib, "import_module", lambda name: parent.append(name))
+    monkeypatch.setattr(executors, "importlib", types.SimpleNamespace(import_module=parent.append))
     pool = executors.PoolExecutor(1)
     try:
         pool.start()
