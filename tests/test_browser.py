@@ -637,6 +637,63 @@ def test_html_lang_is_en_for_english_pages(english_site, browser):
         context.close()
 
 
+ADD_LATIN_PROBES_JS = r"""
+() => {
+  const main = document.querySelector('main') || document.body;
+  const latin = document.createElement('p');
+  latin.textContent = 'the overview’s “summary” — it isn’t';
+  latin.setAttribute('data-font-probe', 'latin');
+  const quote = document.createElement('q');
+  quote.lang = 'zh-CN'; quote.className = 'source'; quote.textContent = '示例：“项目”完成';
+  quote.setAttribute('data-font-probe', 'quote');
+  main.append(latin, quote);
+  const wide = (text, el) => { const s = document.createElement('span'); s.textContent = text; el.append(s);
+    const w = s.getBoundingClientRect().width; s.remove(); return w; };
+  return {latin: latin.textContent, quote: quote.textContent,
+          apostrophe: wide('’', latin), han: wide('中', latin), quoteMark: wide('“', quote)};
+}
+"""
+
+
+def _probe_fonts(page, names) -> dict[str, list]:
+    cdp = page.context.new_cdp_session(page)
+    try:
+        root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+        cdp.send("CSS.enable")
+        found = {}
+        for name in names:
+            node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": f'[data-font-probe="{name}"]'})
+            found[name] = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})["fonts"]
+        return found
+    finally:
+        cdp.detach()
+
+
+def test_english_text_is_drawn_with_a_latin_font(english_site, browser):
+    """On an English page, English text (with ’ “ ” —) is drawn by a Latin font, not by a CJK font (which
+    draws those marks full-width: “overview’ s”); a Chinese quotation on the same page (lang=zh-CN) is still
+    drawn by a CJK font."""
+    context, page, recorder = new_context(browser, "desktop")
+    try:
+        bad = []
+        for name in page_names(english_site):
+            open_page(page, recorder, english_site / name)
+            seen = page.evaluate(ADD_LATIN_PROBES_JS)
+            fonts = _probe_fonts(page, ["latin", "quote"])
+            cjk_latin = [f["familyName"] for f in fonts["latin"] if CJK_FAMILY.search(f["familyName"])]
+            if cjk_latin or not fonts["latin"]:
+                bad.append(f"{name}: English text drawn by {cjk_latin or 'no font'}")
+            if seen["apostrophe"] >= 0.5 * seen["han"]:
+                bad.append(f"{name}: ’ is {seen['apostrophe']:.1f} px wide, 中 {seen['han']:.1f} px (full-width)")
+            han = len(HAN.findall(seen["quote"]))
+            cjk = sum(f["glyphCount"] for f in fonts["quote"] if CJK_FAMILY.search(f["familyName"]))
+            if cjk < han:
+                bad.append(f"{name}: the Chinese quotation drew {cjk} of {han} Han characters with a CJK font")
+        assert not bad, "\n".join(bad)
+    finally:
+        context.close()
+
+
 def test_exactly_one_h1_and_headings_in_order(visits):
     """Each page has exactly one h1, it comes first, and no heading level is skipped (h2 then h4)."""
     bad = []
