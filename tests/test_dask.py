@@ -66,3 +66,29 @@ def test_unreachable_scheduler_is_a_usage_error(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "tcp://127.0.0.1:9" in err and "Traceback" not in err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_cell_that_runs_too_long_fails_on_a_dask_worker(tmp_path):
+    """A Dask worker runs its tasks in a thread, where no timer signal can stop a cell: the in-process engine's
+    time limit still fails a cell that loops (CellTimeoutError), and the worker runs the next task."""
+    import papermill as pm
+    from dask.distributed import Client, LocalCluster
+    from papermill.exceptions import PapermillExecutionError
+
+    from analysis import inprocess
+    from test_engine import KERNEL, write_notebook
+
+    looping = write_notebook(tmp_path / "loop.ipynb", ["x = 1", "while True:\n    x += 1"])
+    quick = write_notebook(tmp_path / "quick.ipynb", ["print('after')"])
+    options = dict(engine_name=inprocess.ENGINE_NAME, kernel_name=KERNEL, progress_bar=False,
+                   request_save_on_cell_execute=False, cwd=str(tmp_path))
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0",
+                      host="127.0.0.1") as cluster, Client(cluster) as client:
+        future = client.submit(pm.execute_notebook, str(looping), str(tmp_path / "loop.out.ipynb"),
+                               execution_timeout=1, pure=False, **options)
+        with pytest.raises(PapermillExecutionError) as caught:
+            future.result(timeout=60)
+        after = client.submit(pm.execute_notebook, str(quick), str(tmp_path / "quick.out.ipynb"),
+                              execution_timeout=5, pure=False, **options).result(timeout=60)
+    assert caught.value.ename == "CellTimeoutError" and caught.value.exec_count == 2
+    assert after.cells[0].outputs[0]["text"] == "after\n"

@@ -127,6 +127,72 @@ def test_a_cell_that_runs_too_long_fails_and_the_next_notebook_runs(tmp_path, mo
     assert outputs(done) == ["after"]
 
 
+def test_a_cell_that_runs_too_long_fails_in_a_worker_thread_too(tmp_path, monkeypatch):
+    """Outside the main thread (a Dask worker runs its tasks in a thread) the time limit holds as well: the
+    cell that loops fails with CellTimeoutError and its message, and the thread runs the next notebook."""
+    import threading
+    import time
+
+    monkeypatch.chdir(tmp_path)
+    inprocess.register()
+    looping = write_notebook(tmp_path / "loop.ipynb", ["x = 1", "while True:\n    x += 1", "print('no')"], {})
+    after = write_notebook(tmp_path / "after.ipynb", ["print('after')"], {})
+    seen: dict = {}
+
+    def pages():
+        started = time.monotonic()
+        try:
+            pm.execute_notebook(str(looping), str(tmp_path / "loop.out.ipynb"), engine_name=inprocess.ENGINE_NAME,
+                                kernel_name=KERNEL, progress_bar=False, request_save_on_cell_execute=False,
+                                execution_timeout=1)
+        except PapermillExecutionError as exc:
+            seen["error"], seen["seconds"] = exc, time.monotonic() - started
+        done = pm.execute_notebook(str(after), str(tmp_path / "after.out.ipynb"), engine_name=inprocess.ENGINE_NAME,
+                                   kernel_name=KERNEL, progress_bar=False, request_save_on_cell_execute=False,
+                                   execution_timeout=5)
+        seen["after"] = outputs(done)
+
+    thread = threading.Thread(target=pages)
+    thread.start()
+    thread.join(60)
+    assert not thread.is_alive()
+    error = seen["error"]
+    assert error.ename == "CellTimeoutError" and "more than 1 s" in error.evalue and error.exec_count == 2
+    assert seen["seconds"] < 15
+    assert seen["after"] == ["after"]
+
+
+def test_a_thread_time_limit_never_fires_after_its_block():
+    """A limit that expires in the instant its block ends is withdrawn: the exception is raised inside the
+    block or not at all, never in the code that follows (many short limits, checked after each)."""
+    import threading
+    import time
+
+    escaped, inside = [], []
+
+    def many():
+        for i in range(300):
+            try:
+                with inprocess._time_limit(0.004):  # blocks from 1 to 15 ms: some end before, some after it
+                    end = time.perf_counter() + 0.001 * (1 + i % 15)
+                    while time.perf_counter() < end:
+                        pass
+            except inprocess.CellTimeoutError:
+                inside.append(1)
+            try:
+                end = time.perf_counter() + 0.01  # past the timer: a pending exception would surface here
+                while time.perf_counter() < end:
+                    pass
+            except inprocess.CellTimeoutError:
+                escaped.append(1)
+
+    thread = threading.Thread(target=many)
+    thread.start()
+    thread.join(60)
+    assert not escaped
+    assert inside  # the limit did fire inside some of the blocks
+
+
 def test_inprocess_pages_equal_warm_kernel_pages(tmp_path):
     """The same places built in this process (in-process engine) and on a warm kernel: the same bytes."""
     places = ["jinjiang", "xinjin"]

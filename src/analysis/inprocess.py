@@ -236,22 +236,65 @@ class CellTimeoutError(TimeoutError):
 
 @contextlib.contextmanager
 def _time_limit(seconds: float | None):
-    """Raise CellTimeoutError in the running code after ``seconds``: a timer signal, in the main thread on POSIX;
-    elsewhere (or with no limit) nothing."""
-    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+    """Raise CellTimeoutError in the running code after ``seconds``: a timer signal in the main thread on POSIX;
+    in any other thread (a Dask worker runs its tasks in one) the exception is raised in that thread by a
+    timer thread (CPython's ``PyThreadState_SetAsyncExc``), which takes effect at the cell's next Python
+    instruction: a cell stuck inside one long call (a sleep, a blocking read) stops when that call returns.
+    Without a limit, or where neither can be used, nothing."""
+    if not seconds:
         yield
         return
+    message = f"the cell ran for more than {seconds:g} s (the time limit of a cell)"
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
 
-    def expired(signum, frame):
-        raise CellTimeoutError(f"the cell ran for more than {seconds:g} s (the time limit of a cell)")
+        def expired(signum, frame):
+            raise CellTimeoutError(message)
 
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+        previous = signal.signal(signal.SIGALRM, expired)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        return
+    with _thread_time_limit(seconds, message):
+        yield
+
+
+@contextlib.contextmanager
+def _thread_time_limit(seconds: float, message: str):
+    """:func:`_time_limit` in a thread other than the main one (see there)."""
+    import ctypes
+
+    set_async_exc = getattr(getattr(ctypes, "pythonapi", None), "PyThreadState_SetAsyncExc", None)
+    if set_async_exc is None:  # not CPython: no way to stop the thread
+        yield
+        return
+    target = ctypes.c_ulong(threading.get_ident())
+    # raised as a class (CPython instantiates it with no arguments): the message comes from the class
+    expired_error = type("CellTimeoutError", (CellTimeoutError,),
+                         {"__init__": lambda self: CellTimeoutError.__init__(self, message), "__module__": __name__})
+    state = {"running": True, "fired": False}
+    guard = threading.Lock()
+
+    def expire():
+        with guard:
+            if state["running"]:
+                state["fired"] = set_async_exc(target, ctypes.py_object(expired_error)) == 1
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        with guard:
+            state["running"] = False
+            fired = state["fired"]
+        timer.cancel()
+        if fired:  # set but perhaps not yet raised (the cell ended in that instant): never raise it later
+            set_async_exc(target, None)
 
 
 def run_cells(nb_man, cwd: str, imports: Iterable[str], fresh: Iterable[str], timeout: float | None = None) -> None:
