@@ -163,8 +163,8 @@ def test_a_cell_that_runs_too_long_fails_in_a_worker_thread_too(tmp_path, monkey
 
 
 def test_a_thread_time_limit_never_fires_after_its_block():
-    """A limit that expires in the instant its block ends is withdrawn: the exception is raised inside the
-    block or not at all, never in the code that follows (many short limits, checked after each)."""
+    """Many short limits in a thread, their blocks ending before or after the limit: the exception is raised
+    inside the block or not at all, never in the code that follows (a timer left running would raise there)."""
     import threading
     import time
 

@@ -14,8 +14,8 @@ the ``fresh_modules`` imported afresh (``closeout build`` names none), the envir
 ``sys.path``, warning filters, rcParams, pandas options and display formatters put back as they were before the
 notebook. The isolation is that of one Python process: a notebook that crashes the interpreter takes the process
 with it (the build then re-runs the pages it lost on warm kernels). papermill's ``execution_timeout`` is enforced
-in the main thread on POSIX (a timer signal raises :class:`CellTimeoutError` in the cell); elsewhere (a thread,
-Windows) cells run without a time limit.
+in every cell (:func:`_time_limit`: a timer signal in the main thread on POSIX, a timer thread elsewhere: a Dask
+worker's task thread, Windows); only on a Python other than CPython do cells run without a time limit.
 
 ``closeout build`` uses it in its pool workers, in ``closeout watch``, for a small build in the build process
 itself, and for the one warm-up page the build process runs before it forks its workers
@@ -237,8 +237,8 @@ class CellTimeoutError(TimeoutError):
 @contextlib.contextmanager
 def _time_limit(seconds: float | None):
     """Raise CellTimeoutError in the running code after ``seconds``: a timer signal in the main thread on POSIX;
-    in any other thread (a Dask worker runs its tasks in one) the exception is raised in that thread by a
-    timer thread (CPython's ``PyThreadState_SetAsyncExc``), which takes effect at the cell's next Python
+    elsewhere (another thread, as a Dask worker's tasks run in; Windows) the exception is raised in the running
+    thread by a timer thread (CPython's ``PyThreadState_SetAsyncExc``), which takes effect at the cell's next Python
     instruction: a cell stuck inside one long call (a sleep, a blocking read) stops when that call returns.
     Without a limit, or where neither can be used, nothing."""
     if not seconds:
@@ -264,7 +264,7 @@ def _time_limit(seconds: float | None):
 
 @contextlib.contextmanager
 def _thread_time_limit(seconds: float, message: str):
-    """:func:`_time_limit` in a thread other than the main one (see there)."""
+    """:func:`_time_limit` by a timer thread, where no timer signal can be used (see there)."""
     import ctypes
 
     set_async_exc = getattr(getattr(ctypes, "pythonapi", None), "PyThreadState_SetAsyncExc", None)

@@ -515,14 +515,9 @@ def _fork_safe() -> bool:
 
 
 def _foreign_shell() -> bool:
-    """Whether an IPython shell other than the in-process engine's runs in this process (IPython, a kernel)."""
-    if "IPython" not in sys.modules:
-        return False
-    from IPython.core.interactiveshell import InteractiveShell
-
-    from analysis import inprocess
-
-    return InteractiveShell.initialized() and InteractiveShell.instance() is not inprocess._shell
+    """Whether an IPython shell other than the in-process engine's runs in this process (IPython, a kernel):
+    exactly when notebooks cannot run in-process here (:func:`inprocess_possible`)."""
+    return not inprocess_possible()
 
 
 def _ready() -> int:
