@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from importlib import metadata
+from pathlib import Path
 
 import papermill as pm
 import pytest
@@ -71,6 +72,35 @@ def test_each_notebook_starts_clean_and_the_process_is_left_as_it_was(run, tmp_p
     assert clean == [CLEAN]
     assert sys.modules["__main__"] is main and sys.stdout is stdout and sys.path == path
     assert "CLOSEOUT_POISON" not in __import__("os").environ
+
+
+def test_rcparams_are_put_back_when_matplotlib_came_after_the_shell(tmp_path):
+    """A shell warmed before matplotlib was imported (no warm imports) still puts matplotlib's rcParams back
+    between notebooks: a notebook that changes the font size does not change the next one's (checked in a fresh
+    process, where nothing has imported matplotlib yet)."""
+    code = f"""
+import sys
+import papermill as pm
+from analysis import inprocess
+from test_engine import KERNEL, outputs, write_notebook
+assert "matplotlib" not in sys.modules
+inprocess.register()
+def run(name, source):
+    path = write_notebook(tmp / f"{{name}}.ipynb", [source])
+    return outputs(pm.execute_notebook(str(path), str(tmp / f"{{name}}.out.ipynb"), engine_name=inprocess.ENGINE_NAME,
+                                       kernel_name=KERNEL, progress_bar=False, request_save_on_cell_execute=False,
+                                       warm_imports=(), fresh_modules=()))
+import pathlib
+tmp = pathlib.Path({str(tmp_path)!r})
+run("a", "print(1)")
+run("b", "import matplotlib; matplotlib.rcParams['font.size'] = 31")
+print(run("c", "import matplotlib; print(matplotlib.rcParams['font.size'])")[0].strip())
+"""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "10.0"
 
 
 def test_project_modules_are_imported_afresh_but_the_build_keeps_its_own(run):

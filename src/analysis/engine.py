@@ -115,10 +115,11 @@ def reset(cwd):
         f.deferred_printers.update(deferred)
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
-    if "rc" in _state:
+    if "matplotlib" in sys.modules:
         import matplotlib
 
-        dict.update(matplotlib.rcParams, _state["rc"])
+        # the rcParams of warm(); matplotlib's as loaded, when it was imported only after warm() (no warm import)
+        dict.update(matplotlib.rcParams, _state.setdefault("rc", dict(matplotlib.rcParamsOrig)))
     if "pandas" in sys.modules:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
