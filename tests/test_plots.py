@@ -10,6 +10,8 @@ import matplotlib
 import matplotlib.text
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -253,3 +255,20 @@ def test_one_chart_per_comparable_measure(seed):
     charts = plots.intensity_charts(teams, "zh", report=seed)
     groups = plots.measure_groups(teams)
     assert len(charts) == len([g for g in groups if g["output_per_worker"].notna().any()]) > 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(alphabet=st.sampled_from(list("服务家庭社区物资发放户次份名，、 ") + list("0123456789,.")), min_size=1,
+                 max_size=40),
+    width=st.integers(min_value=4, max_value=12),
+)
+def test_a_wrapped_label_never_cuts_a_number(text, width):
+    """A chart label broken into lines keeps every number whole on one line (not 「5」 above 「00 余人次」), and
+    no line is empty."""
+    from analysis.plots.layout import _wrap
+
+    lines = _wrap(text, "zh", width).split("\n")
+    assert all(lines)
+    for number in re.findall(r"\d[\d,.]*\d|\d", text):
+        assert any(number in line for line in lines), (number, lines)

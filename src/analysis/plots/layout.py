@@ -4,6 +4,7 @@ value labels, the title/axis/source frame, and drawing under the chart style."""
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 
 import matplotlib
@@ -32,6 +33,8 @@ def _section_order(key: str) -> int:
 
 
 _NO_LINE_START = frozenset("，。、；：？！）」』》〉】,.;:?!)%")
+_NUMBER_END = re.compile(r"\d[\d,.]*$")  # a number at the end of a line (1,250 / 12.5)
+_NUMBER_START = re.compile(r"[\d,.]+")
 
 
 def _wrap(text: str, lang: str, width: int | None = None) -> str:
@@ -43,6 +46,10 @@ def _wrap(text: str, lang: str, width: int | None = None) -> str:
     >>> print(_wrap("探访社区困难家庭，8000 户次", "zh", 12))
     探访社区困难家庭，
     8000 户次
+    >>> print(_wrap("向本街道困难家庭发放物资，1250余份", "zh"))  # a number is never cut in two
+    向本街道困难家
+    庭发放物资，
+    1250余份
     """
     text = str(text)
     width = width or (9 if lang == "zh" else 18)
@@ -51,10 +58,23 @@ def _wrap(text: str, lang: str, width: int | None = None) -> str:
         even = textwrap.wrap(text, width=math.ceil(len(text) / len(lines)), break_long_words=True)
         if len(even) == len(lines):
             lines = even
-    for i in range(1, len(lines)):  # no line starts with closing punctuation (，。、) etc.)
-        while lines[i][:1] in _NO_LINE_START and len(lines[i]) > 1:
-            lines[i - 1], lines[i] = lines[i - 1] + lines[i][0], lines[i][1:]
-    return "\n".join(lines) or text
+    out = lines[:1]
+    for line in lines[1:]:
+        before = None
+        while before != (out[-1], line):  # until neither rule moves anything (each move ends a cut)
+            before = out[-1], line
+            while line[:1] in _NO_LINE_START and len(line) > 1:  # no line starts with closing punctuation (，。、)
+                out[-1], line = out[-1] + line[0], line[1:]
+            # a number cut by the wrap moves whole to this line (or, if it is all the line above holds, back up)
+            cut = _NUMBER_END.search(out[-1]) if line[:1].isdigit() else None
+            if cut and cut.start() > 0:
+                out[-1], line = out[-1][: cut.start()], cut.group() + line
+            elif cut:
+                head = _NUMBER_START.match(line).group()
+                out[-1], line = out[-1] + head, line[len(head) :]
+        if line:
+            out.append(line)
+    return "\n".join(out) or text
 
 
 def _text_width(text: str, fontsize: float) -> float:
